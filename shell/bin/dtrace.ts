@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// The classic dtrace command line.
+console.log("dtrace stub");

@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// The dtsh interactive shell.
+console.log("dtsh stub");
