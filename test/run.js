@@ -14,6 +14,9 @@ function walk(dir) {
     else if (name.endsWith('.test.js')) files.push(p);
   }
 }
-for (const r of roots) walk(r);
+for (const r of roots) {
+  if (statSync(r).isDirectory()) walk(r);
+  else files.push(r);
+}
 const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
