@@ -13,6 +13,7 @@ export const BPF_PROG_GET_NEXT_ID = 11;
 export const BPF_PROG_GET_FD_BY_ID = 13;
 export const BPF_OBJ_GET_INFO_BY_FD = 15;
 export const BPF_RAW_TRACEPOINT_OPEN = 17;
+export const BPF_MAP_FREEZE = 22;
 export const BPF_MAP_LOOKUP_BATCH = 24;
 export const BPF_LINK_CREATE = 28;
 export const BPF_LINK_GET_NEXT_ID = 31;
@@ -66,6 +67,13 @@ export function mapCreate(spec: MapSpec): number {
 }
 
 const elemAttr = Buffer.alloc(32);
+
+/** BPF_MAP_FREEZE: the map becomes read-only for programs' writers and user space. */
+export function mapFreeze(fd: number): void {
+  const a = Buffer.alloc(8);
+  a.writeUInt32LE(fd, 0);
+  call(BPF_MAP_FREEZE, a, 'freezing BPF map');
+}
 
 /** BPF_MAP_LOOKUP_ELEM into `value`; false when the key is absent. */
 export function mapLookup(fd: number, key: Buffer, value: Buffer): boolean {

@@ -1,3 +1,27 @@
 #!/usr/bin/env node
 // The classic dtrace command line.
-console.log("dtrace stub");
+import { dtraceMain } from '../cli/dtrace.js';
+import { describeFailure } from '../cli/failure.js';
+
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+});
+
+dtraceMain(process.argv.slice(2), {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  onInterrupt: (handler) => {
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    return () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    };
+  },
+}).then(
+  (status) => process.exit(status),
+  (e) => {
+    process.stderr.write(`dtrace: ${describeFailure(e)}\n`);
+    process.exit(1);
+  },
+);

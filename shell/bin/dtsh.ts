@@ -1,3 +1,9 @@
 #!/usr/bin/env node
-// The dtsh interactive shell.
-console.log("dtsh stub");
+// The dtsh interactive tracing shell (line mode; the terminal UI arrives with its own issue).
+import { runLineMode } from '../repl/line-mode.js';
+
+runLineMode({
+  input: process.stdin,
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+}).then((status) => process.exit(status));

@@ -1,0 +1,581 @@
+// The D checker: resolves names (builtins, variables, inlines, macros), infers variable and aggregation
+// types, and gives every expression a type.
+import type { Clause, Expr, Ident, MacroVar, Program, Stmt, TypeName, Pos, AggVar, Call } from './ast.js';
+import { DError } from './errors.js';
+import { checkPrintfArgs, type PrintfFormat } from './printf-format.js';
+import { printfArgType } from './printf-args.js';
+import { builtinVars } from './builtins.js';
+import { aggFunctions, isAction, isAggFunction, isSubroutine, actions, subroutines, type AggFnName } from './functions.js';
+import {
+  builtinIntTypes, int32, int64, uint64, isInt, isString, promote, stringOf, typeName, voidType, char,
+  type DType, type IntType,
+} from './types.js';
+
+export type VarScope = 'global' | 'self' | 'this';
+
+export interface VarInfo {
+  name: string;
+  scope: VarScope;
+  type: DType;
+  /** Key types for associative arrays. */
+  keys?: DType[];
+  id: number;
+}
+
+export interface AggInfo {
+  name: string;
+  fn: AggFnName;
+  keys: DType[];
+  /** Constant parameters of lquantize/llquantize (after the value). */
+  params: bigint[];
+  id: number;
+  pos: Pos;
+}
+
+export interface CheckOptions {
+  /** Bytes of a D string (the strsize option). */
+  strsize: number;
+  /** Values of $target, $pid, $1...: numbers for integers, strings for $$N. */
+  macros: Record<string, string | number | bigint | undefined>;
+  /** Types of arg0..argN / args[] per clause index, when the probes give them. */
+  argTypes?: (clause: number) => DType[] | undefined;
+}
+
+/** What the checker learned: types of expressions and resolution of names. */
+export interface Sema {
+  options: Map<string, string | true>;
+  clauses: Clause[];
+  vars: Map<string, VarInfo>;
+  aggs: Map<string, AggInfo>;
+  typeOf(e: Expr): DType;
+  /** What an identifier or macro stands for. */
+  resolved: Map<Expr, Resolved>;
+  /** printf() formats with their conversions bound to the argument types. */
+  printf: Map<Call, PrintfFormat>;
+  strsize: number;
+}
+
+export type Resolved =
+  | { kind: 'builtin'; name: string }
+  | { kind: 'var'; v: VarInfo }
+  | { kind: 'const'; value: bigint; type: IntType }
+  | { kind: 'string'; value: string }
+  | { kind: 'inline'; expr: Expr };
+
+const varKey = (scope: VarScope, name: string) => `${scope}:${name}`;
+
+export function check(program: Program, opts: CheckOptions): Sema {
+  return new Checker(program, opts).run();
+}
+
+class Checker {
+  private types = new Map<Expr, DType>();
+  private resolved = new Map<Expr, Resolved>();
+  private printf = new Map<Call, PrintfFormat>();
+  private vars = new Map<string, VarInfo>();
+  private aggs = new Map<string, AggInfo>();
+  private inlines = new Map<string, { type: DType; expr: Expr }>();
+  private options = new Map<string, string | true>();
+  private clauses: Clause[] = [];
+  private clauseIndex = 0;
+  /** First pass only collects variable types; errors about unknown names wait for the second. */
+  private collecting = false;
+
+  constructor(private program: Program, private opts: CheckOptions) {}
+
+  run(): Sema {
+    for (const item of this.program.items) {
+      if (item.kind === 'pragma') this.options.set(item.option, item.value ?? true);
+      else if (item.kind === 'clause') this.clauses.push(item);
+      else if (item.kind === 'decl') this.declare(item.scope, item.name, this.resolveType(item.type), item.keys?.map((k) => this.resolveType(k)), item.pos);
+      else if (item.kind === 'inline') {
+        const type = this.resolveType(item.type);
+        this.expr(item.value);
+        this.inlines.set(item.name, { type, expr: item.value });
+      }
+    }
+    this.collecting = true;
+    this.walkClauses();
+    this.collecting = false;
+    this.types.clear();
+    this.resolved.clear();
+    this.walkClauses();
+    const types = this.types;
+    return {
+      options: this.options, clauses: this.clauses, vars: this.vars, aggs: this.aggs, resolved: this.resolved,
+      printf: this.printf,
+      strsize: this.opts.strsize,
+      typeOf: (e) => {
+        const t = types.get(e);
+        if (!t) throw new Error(`checker: no type for ${e.kind} at ${e.pos.line}:${e.pos.col}`);
+        return t;
+      },
+    };
+  }
+
+  private walkClauses(): void {
+    this.clauses.forEach((c, i) => {
+      this.clauseIndex = i;
+      if (c.predicate) this.expr(c.predicate);
+      for (const s of c.body) this.stmt(s);
+    });
+  }
+
+  private error(msg: string, pos: Pos): never {
+    throw new DError(msg, pos);
+  }
+
+  private declare(scope: VarScope, name: string, type: DType, keys: DType[] | undefined, pos: Pos): VarInfo {
+    const k = varKey(scope, name);
+    const have = this.vars.get(k);
+    if (have) {
+      if (typeName(have.type) !== typeName(type) && !(isInt(have.type) && isInt(type)) &&
+        !(isString(have.type) && isString(type))) {
+        this.error(`operands have incompatible types: "${typeName(have.type)}" = "${typeName(type)}"`, pos);
+      }
+      return have;
+    }
+    if (isString(type)) type = stringOf(this.opts.strsize);
+    const v: VarInfo = { name, scope, type, keys: keys?.map((t) => (isString(t) ? stringOf(this.opts.strsize) : t)), id: this.vars.size };
+    this.vars.set(k, v);
+    return v;
+  }
+
+  resolveType(t: TypeName): DType {
+    let base: DType;
+    if (t.base === 'string') base = stringOf(this.opts.strsize);
+    else if (t.base === 'void') base = voidType;
+    else if (builtinIntTypes[t.base]) base = builtinIntTypes[t.base];
+    else base = { kind: 'btf', id: 0, name: t.base, size: 0 };
+    for (let i = 0; i < t.pointers; i++) base = { kind: 'ptr', to: base, name: typeName(base) + ' *' };
+    if (t.dims.length) {
+      if (base.kind === 'int' && base.size === 1) return stringOf(t.dims[0]);
+      this.error(`arrays of ${typeName(base)} are not supported`, t.pos);
+    }
+    return base;
+  }
+
+  private stmt(s: Stmt): void {
+    switch (s.kind) {
+      case 'exprstmt':
+        this.expr(s.expr, true);
+        return;
+      case 'if':
+        this.expr(s.cond);
+        this.stmt(s.then);
+        if (s.else) this.stmt(s.else);
+        return;
+      case 'block':
+        for (const b of s.body) this.stmt(b);
+        return;
+      case 'decl':
+        this.declare(s.scope, s.name, this.resolveType(s.type), s.keys?.map((k) => this.resolveType(k)), s.pos);
+        return;
+      case 'empty':
+        return;
+    }
+  }
+
+  private set(e: Expr, t: DType): DType {
+    this.types.set(e, t);
+    return t;
+  }
+
+  /** Types `e`; `statement` is true when its value is discarded (actions are allowed there). */
+  expr(e: Expr, statement = false): DType {
+    switch (e.kind) {
+      case 'int': {
+        const big = e.value > 0x7fffffffn || e.longs > 0;
+        const t: IntType = e.unsigned ? (big ? uint64 : { ...int32, signed: false, name: 'unsigned int' }) : big ? int64 : int32;
+        return this.set(e, e.value > 0x7fffffffffffffffn ? uint64 : t);
+      }
+      case 'str':
+        return this.set(e, stringOf(Math.max(this.opts.strsize, Buffer.byteLength(e.value) + 1)));
+      case 'ident':
+        return this.set(e, this.ident(e));
+      case 'macro':
+        return this.set(e, this.macro(e));
+      case 'self':
+      case 'this':
+        return this.set(e, this.variable(e.kind, e.name, e.pos));
+      case 'agg':
+        this.error('aggregations may only be assigned a value with an aggregating function such as count()', e.pos);
+      // falls through (never returns)
+      case 'index':
+        return this.set(e, this.index(e));
+      case 'call':
+        return this.set(e, this.call(e, statement));
+      case 'member': {
+        this.expr(e.object);
+        this.error(`member access (${e.arrow ? '->' : '.'}${e.field}) needs kernel type information, which is not available yet`, e.pos);
+      }
+      // falls through
+      case 'unary':
+        return this.set(e, this.unary(e));
+      case 'postfix': {
+        const t = this.expr(e.operand);
+        this.lvalue(e.operand);
+        if (!isInt(t) && t.kind !== 'ptr') this.error(`operator ${e.op} requires an integer or pointer operand`, e.pos);
+        return this.set(e, t);
+      }
+      case 'binary':
+        return this.set(e, this.binary(e));
+      case 'assign':
+        return this.set(e, this.assign(e));
+      case 'ternary': {
+        this.scalar(this.expr(e.cond), e.cond.pos, '?:');
+        const a = this.expr(e.then);
+        const b = this.expr(e.else);
+        if (isString(a) && isString(b)) return this.set(e, stringOf(Math.max(a.maxLen, b.maxLen)));
+        if (isString(a) !== isString(b)) this.error('operator ?: operands must have compatible types', e.pos);
+        return this.set(e, isInt(a) && isInt(b) ? promote(a, b) : a);
+      }
+      case 'cast': {
+        const from = this.expr(e.operand);
+        const to = this.resolveType(e.type);
+        if (isString(from) && !isString(to)) this.error(`invalid cast: cannot cast from string to ${typeName(to)}`, e.pos);
+        return this.set(e, to);
+      }
+      case 'sizeof': {
+        let size: number;
+        if (e.type) {
+          const t = this.resolveType(e.type);
+          size = t.kind === 'int' ? t.size : t.kind === 'ptr' ? 8 : t.kind === 'string' ? t.maxLen : 0;
+        } else {
+          const t = this.expr(e.operand!);
+          size = t.kind === 'int' ? t.size : t.kind === 'ptr' ? 8 : t.kind === 'string' ? t.maxLen : 0;
+        }
+        this.resolved.set(e, { kind: 'const', value: BigInt(size), type: { ...uint64, name: 'size_t' } });
+        return this.set(e, { ...uint64, name: 'size_t' });
+      }
+      case 'offsetof':
+        this.error('offsetof needs kernel type information, which is not available yet', e.pos);
+    }
+  }
+
+  private scalar(t: DType, pos: Pos, op: string): void {
+    if (!isInt(t) && t.kind !== 'ptr') this.error(`operator ${op} requires an operand of scalar type`, pos);
+  }
+
+  private ident(e: Ident): DType {
+    const b = builtinVars.get(e.name);
+    if (b) {
+      this.resolved.set(e, { kind: 'builtin', name: e.name });
+      return b.type;
+    }
+    const inl = this.inlines.get(e.name);
+    if (inl) {
+      this.resolved.set(e, { kind: 'inline', expr: inl.expr });
+      return inl.type;
+    }
+    const v = this.vars.get(varKey('global', e.name));
+    if (v) {
+      if (v.keys) this.error(`${e.name} is an associative array: it must be indexed`, e.pos);
+      this.resolved.set(e, { kind: 'var', v });
+      return v.type;
+    }
+    if (this.collecting) return int64;
+    this.error(`failed to resolve ${e.name}: Unknown variable name`, e.pos);
+  }
+
+  private macro(e: MacroVar): DType {
+    const name = e.name.replace(/^\$+/, '');
+    const value = this.opts.macros[name];
+    if (value === undefined) {
+      if (name === 'target') this.error('$target is only defined with -c or -p', e.pos);
+      if (/^\d+$/.test(name)) this.error(`macro argument $${name} is not defined`, e.pos);
+      this.error(`failed to resolve $${name}: Unknown macro variable`, e.pos);
+    }
+    if (e.quoted) {
+      this.resolved.set(e, { kind: 'string', value: String(value) });
+      return stringOf(Math.max(this.opts.strsize, Buffer.byteLength(String(value)) + 1));
+    }
+    const s = String(value);
+    if (!/^(0x[0-9a-f]+|\d+|-\d+)$/i.test(s)) this.error(`macro argument $${name} is not an integer: use $$${name} for a string`, e.pos);
+    const big = BigInt(s);
+    const type = big > 0x7fffffffn || big < -0x80000000n ? int64 : int32;
+    this.resolved.set(e, { kind: 'const', value: big, type });
+    return type;
+  }
+
+  private variable(scope: 'self' | 'this', name: string, pos: Pos): DType {
+    const v = this.vars.get(varKey(scope, name));
+    if (!v) {
+      if (this.collecting) return int64;
+      this.error(`${scope}->${name} has not yet been declared or assigned`, pos);
+    }
+    if (v.keys) this.error(`${scope}->${name} is an associative array: it must be indexed`, pos);
+    return v.type;
+  }
+
+  private index(e: Extract<Expr, { kind: 'index' }>): DType {
+    const keys = e.index.map((k) => this.expr(k));
+    const o = e.object;
+    if (o.kind === 'ident' && o.name === 'args') {
+      if (e.index.length !== 1) this.error('args[] takes one index', e.pos);
+      const types = this.opts.argTypes?.(this.clauseIndex);
+      const k = e.index[0];
+      if (k.kind !== 'int') this.error('args[] index must be an integer constant', k.pos);
+      const n = Number(k.value);
+      if (types && n >= types.length) this.error(`index ${n} is out of range for args[]`, k.pos);
+      return types?.[n] ?? int64;
+    }
+    if (o.kind === 'ident' || o.kind === 'self') {
+      const scope: VarScope = o.kind === 'self' ? 'self' : 'global';
+      const v = this.vars.get(varKey(scope, o.kind === 'self' ? o.name : (o as Ident).name));
+      if (!v) {
+        if (this.collecting) return int64;
+        this.error(`${scope === 'self' ? 'self->' : ''}${o.kind === 'self' ? o.name : (o as Ident).name} has not yet been declared or assigned`, e.pos);
+      }
+      if (!v.keys) this.error('operator [ ] may not be applied to a scalar variable', e.pos);
+      this.keysMatch(v.keys, keys, e.pos);
+      this.resolved.set(e, { kind: 'var', v });
+      return v.type;
+    }
+    this.expr(o);
+    this.error('operator [ ] is only supported on associative arrays and args[] so far', e.pos);
+  }
+
+  private keysMatch(want: DType[], got: DType[], pos: Pos): void {
+    if (want.length !== got.length) this.error(`associative array has ${want.length} key(s), but ${got.length} given`, pos);
+    want.forEach((w, i) => {
+      if (isString(w) !== isString(got[i])) this.error(`key #${i + 1} is ${typeName(got[i])}, expected ${typeName(w)}`, pos);
+    });
+  }
+
+  private lvalue(e: Expr): void {
+    if (e.kind === 'ident' || e.kind === 'self' || e.kind === 'this' || e.kind === 'index') {
+      if (e.kind === 'ident' && (builtinVars.has(e.name) || this.inlines.has(e.name))) {
+        this.error(`operator = requires a writable lvalue: ${e.name} is a built-in`, e.pos);
+      }
+      if (e.kind === 'index' && e.object.kind === 'ident' && e.object.name === 'args') {
+        this.error('operator = requires a writable lvalue', e.pos);
+      }
+      return;
+    }
+    this.error('operator = requires a writable lvalue', e.pos);
+  }
+
+  private assign(e: Extract<Expr, { kind: 'assign' }>): DType {
+    const t = e.target;
+    if (t.kind === 'agg') return this.aggAssign(t, e.value, e.op, e.pos);
+    const vt = this.expr(e.value);
+    if (vt.kind === 'void') this.error('cannot assign the result of a void function', e.value.pos);
+    this.lvalue(t);
+    if (e.op !== '=' && isString(vt)) this.error(`operator ${e.op} requires integer operands`, e.pos);
+    if (t.kind === 'ident') {
+      const v = this.declare('global', t.name, vt, undefined, e.pos);
+      this.resolved.set(t, { kind: 'var', v });
+      return this.set(t, v.type);
+    }
+    if (t.kind === 'self' || t.kind === 'this') {
+      const v = this.declare(t.kind, t.name, vt, undefined, e.pos);
+      this.resolved.set(t, { kind: 'var', v });
+      return this.set(t, v.type);
+    }
+    if (t.kind === 'index') {
+      const keys = t.index.map((k) => this.expr(k));
+      const o = t.object;
+      if (o.kind !== 'ident' && o.kind !== 'self') this.error('operator = requires a writable lvalue', e.pos);
+      const name = o.name;
+      const v = this.declare(o.kind === 'self' ? 'self' : 'global', name, vt, keys, e.pos);
+      if (!v.keys) this.error('operator [ ] may not be applied to a scalar variable', t.pos);
+      this.keysMatch(v.keys, keys, t.pos);
+      this.resolved.set(t, { kind: 'var', v });
+      return this.set(t, v.type);
+    }
+    return this.expr(t);
+  }
+
+  private aggAssign(t: AggVar, value: Expr, op: string, pos: Pos): DType {
+    if (op !== '=') this.error(`operator ${op} cannot be applied to an aggregation`, pos);
+    if (value.kind !== 'call' || !isAggFunction(value.callee)) {
+      this.error(`@${t.name} must be assigned the result of an aggregating function`, value.pos);
+    }
+    const fn = value.callee;
+    const [min, max] = aggFunctions[fn];
+    if (value.args.length < min || value.args.length > max) {
+      this.error(`${fn}( ) ${value.args.length < min ? 'requires at least' : 'accepts at most'} ${value.args.length < min ? min : max} argument${(value.args.length < min ? min : max) === 1 ? '' : 's'}`, value.pos);
+    }
+    const keys = (t.keys ?? []).map((k) => {
+      const kt = this.expr(k);
+      if (kt.kind === 'void') this.error('aggregation key may not be void', k.pos);
+      return kt;
+    });
+    const args = value.args.map((a) => this.expr(a));
+    args.forEach((a, i) => {
+      if (i === 0 && !isInt(a) && a.kind !== 'ptr') this.error(`${fn}( ) argument #1 must be of scalar type`, value.args[0].pos);
+    });
+    const params: bigint[] = value.args.slice(1).map((a, i) => {
+      const c = this.constValue(a);
+      if (c === undefined) this.error(`${fn}( ) argument #${i + 2} must be an integer constant`, a.pos);
+      return c;
+    });
+    this.set(value, voidType);
+    const have = this.aggs.get(t.name);
+    if (have) {
+      if (have.fn !== fn) this.error(`@${t.name}: aggregating function ${fn}( ) does not match the earlier ${have.fn}( )`, value.pos);
+      if (have.keys.length !== keys.length) this.error(`@${t.name}: ${keys.length} key(s) given where earlier uses have ${have.keys.length}`, t.pos);
+      keys.forEach((k, i) => {
+        const h = have.keys[i];
+        if (isString(k) !== isString(h)) this.error(`@${t.name}: key #${i + 1} is ${typeName(k)}, expected ${typeName(h)}`, t.pos);
+        if (isString(k) && isString(h) && k.maxLen > h.maxLen) have.keys[i] = k;
+        if (isInt(k) && isInt(h) && (k.size > h.size)) have.keys[i] = k;
+      });
+      if (params.join() !== have.params.join()) this.error(`@${t.name}: ${fn}( ) parameters do not match the earlier use`, value.pos);
+    } else {
+      this.aggs.set(t.name, { name: t.name, fn, keys, params, id: this.aggs.size, pos: t.pos });
+    }
+    return this.set(t, voidType);
+  }
+
+  /** The value of an integer constant expression, if it is one. */
+  constValue(e: Expr): bigint | undefined {
+    if (e.kind === 'int') return e.value;
+    if (e.kind === 'unary' && e.op === '-') {
+      const v = this.constValue(e.operand);
+      return v === undefined ? undefined : -v;
+    }
+    if (e.kind === 'macro') {
+      const r = this.resolved.get(e);
+      return r?.kind === 'const' ? r.value : undefined;
+    }
+    if (e.kind === 'ident') {
+      const inl = this.inlines.get(e.name);
+      return inl ? this.constValue(inl.expr) : undefined;
+    }
+    return undefined;
+  }
+
+  private unary(e: Extract<Expr, { kind: 'unary' }>): DType {
+    const t = this.expr(e.operand);
+    switch (e.op) {
+      case 'stringof':
+        if (isString(t)) return t;
+        if (!isInt(t) && t.kind !== 'ptr') this.error('stringof( ) argument must be a string or a scalar', e.pos);
+        return stringOf(this.opts.strsize);
+      case '!':
+        this.scalar(t, e.pos, '!');
+        return int32;
+      case '-':
+      case '+':
+      case '~':
+        if (!isInt(t)) this.error(`operator ${e.op} requires an operand of arithmetic type`, e.pos);
+        return promote(t, int32);
+      case '++':
+      case '--':
+        this.lvalue(e.operand);
+        if (!isInt(t) && t.kind !== 'ptr') this.error(`operator ${e.op} requires an integer or pointer operand`, e.pos);
+        return t;
+      case '*':
+        if (t.kind !== 'ptr') this.error('operator * requires an operand of pointer type', e.pos);
+        if (t.to.kind === 'void') this.error('cannot dereference a void pointer', e.pos);
+        return t.to;
+      case '&':
+        this.error('operator & is not supported yet', e.pos);
+    }
+  }
+
+  private binary(e: Extract<Expr, { kind: 'binary' }>): DType {
+    const a = this.expr(e.left);
+    const b = this.expr(e.right);
+    switch (e.op) {
+      case ',':
+        return b;
+      case '&&':
+      case '||':
+      case '^^':
+        this.scalar(a, e.left.pos, e.op);
+        this.scalar(b, e.right.pos, e.op);
+        return int32;
+      case '==':
+      case '!=':
+      case '<':
+      case '<=':
+      case '>':
+      case '>=':
+        if (isString(a) !== isString(b)) {
+          this.error(`operator ${e.op} operands have incompatible types: "${typeName(a)}" ${e.op} "${typeName(b)}"`, e.pos);
+        }
+        if (!isString(a)) {
+          this.scalar(a, e.left.pos, e.op);
+          this.scalar(b, e.right.pos, e.op);
+        }
+        return int32;
+      default:
+        if (isString(a) || isString(b)) this.error(`operator ${e.op} requires operands of arithmetic type`, e.pos);
+        if ((e.op === '+' || e.op === '-') && (a.kind === 'ptr' || b.kind === 'ptr')) return a.kind === 'ptr' ? a : b;
+        this.scalar(a, e.left.pos, e.op);
+        this.scalar(b, e.right.pos, e.op);
+        if ((e.op === '/' || e.op === '%') && this.constValue(e.right) === 0n) this.error('division by zero', e.right.pos);
+        return promote(a, b);
+    }
+  }
+
+  private call(e: Call, statement: boolean): DType {
+    const name = e.callee;
+    if (isAggFunction(name)) this.error(`${name}( ) may only be used in an aggregation assignment (@x = ${name}(...))`, e.pos);
+    const counts = actions[name] ?? subroutines[name];
+    if (!counts) this.error(`failed to resolve ${name}: Unknown function name`, e.pos);
+    const [min, max] = counts;
+    if (e.args.length < min || e.args.length > max) {
+      const n = e.args.length < min ? min : max;
+      this.error(`${name}( ) ${e.args.length < min ? 'requires' : 'accepts'} ${e.args.length < min && min !== max ? 'at least ' : e.args.length > max && min !== max ? 'at most ' : ''}${n} argument${n === 1 ? '' : 's'}`, e.pos);
+    }
+    if (isAction(name)) {
+      if (!statement) this.error(`${name}( ) is an action and may not be used in an expression`, e.pos);
+      for (const a of e.args) {
+        if (a.kind === 'agg' && (name === 'printa' || name === 'clear' || name === 'trunc' || name === 'normalize' || name === 'denormalize')) {
+          if (!this.aggs.has(a.name) && !this.collecting) this.error(`@${a.name} has not been defined`, a.pos);
+          this.set(a, voidType);
+        } else this.expr(a);
+      }
+      if (name === 'printf') {
+        const fmt = e.args[0];
+        if (fmt?.kind !== 'str') this.error('printf( ) argument #1 must be a string constant', e.pos);
+        if (!this.collecting) {
+          try {
+            this.printf.set(e, checkPrintfArgs(fmt.value, e.args.slice(1).map((a) => printfArgType(this.types.get(a)!))));
+          } catch (err) {
+            if (err instanceof DError) {
+              const [first, ...rest] = err.message.split('\n').map((l) => l.trim()).filter(Boolean);
+              this.error(rest.length ? `${first} ${rest.join(', ')}` : first, e.pos);
+            }
+            throw err;
+          }
+        }
+      }
+      return voidType;
+    }
+    const args = e.args.map((a) => this.expr(a));
+    const str = (i: number) => {
+      if (!isString(args[i])) this.error(`${name}( ) argument #${i + 1} is incompatible with prototype: expected string, got ${typeName(args[i])}`, e.args[i].pos);
+    };
+    const S = stringOf(this.opts.strsize);
+    switch (name) {
+      case 'strlen': str(0); return { ...uint64, name: 'size_t' };
+      case 'strjoin': str(0); str(1); return S;
+      case 'substr': str(0); return S;
+      case 'strchr': case 'strrchr': str(0); return S;
+      case 'strstr': case 'strtok': str(0); str(1); return S;
+      case 'index': case 'rindex': str(0); str(1); return int32;
+      case 'basename': case 'dirname': case 'cleanpath': case 'toupper': case 'tolower': str(0); return S;
+      case 'copyinstr': return S;
+      case 'lltostr': return S;
+      case 'htons': case 'ntohs': return { ...int32, size: 2, signed: false, name: 'uint16_t' };
+      case 'htonl': case 'ntohl': return { ...int32, signed: false, name: 'uint32_t' };
+      case 'htonll': case 'ntohll': return uint64;
+      case 'rand': return int32;
+      case 'speculation': return int32;
+      case 'progenyof': return int32;
+      case 'strtoll': str(0); return int64;
+      case 'stack': return { kind: 'stack', frames: e.args[0] ? Number(this.constValue(e.args[0]) ?? 20n) : 20 };
+      case 'ustack': return { kind: 'ustack', frames: e.args[0] ? Number(this.constValue(e.args[0]) ?? 20n) : 20 };
+      case 'func': case 'sym': return { kind: 'sym' };
+      case 'ufunc': case 'usym': return { kind: 'usym' };
+      case 'copyin': return { kind: 'ptr', to: char, name: 'void *' };
+      case 'inet_ntoa': return S;
+      default: return int64;
+    }
+  }
+}

@@ -1,0 +1,103 @@
+// The compiler driver: probes for each clause, type checking, storage plans, and one program per probe.
+import type { Program, Clause } from '../../d/ast.js';
+import { DError } from '../../d/errors.js';
+import { check, type Sema } from '../../d/checker.js';
+import type { DType } from '../../d/types.js';
+import type { Probe } from '../probes/probe.js';
+import type { ProbeTable } from '../probes/table.js';
+import { probeContext } from './context.js';
+import { Layout } from './layout.js';
+import { planVars } from './vars.js';
+import { planAggs } from './aggregate.js';
+import { generateProgram, type ClauseOnProbe } from './program.js';
+import type { CompiledProgram, EnabledProbe, ProgramPlan } from './plan.js';
+
+export interface CompileOptions {
+  strsize: number;
+  /** Ring buffer bytes (a power of two, multiple of the page size). */
+  bufsize: number;
+  /** Entries of each thread-local / associative array map. */
+  dynvarMax: number;
+  /** Entries of each keyed aggregation map. */
+  aggMax: number;
+  macros: Record<string, string | number | bigint | undefined>;
+  /** First EPID to hand out (the shell enables programs incrementally). */
+  firstEpid?: number;
+}
+
+/** A description that matched nothing: DTrace's message, naming the description as written. */
+export class NoProbesError extends DError {
+  constructor(public readonly description: string, pos?: import('../../d/ast.js').Pos) {
+    super(`probe description ${description} does not match any probes`, pos);
+  }
+}
+
+/** The probes each clause's descriptions match (in ID order, without duplicates). */
+export function matchClauses(program: Program, table: ProbeTable, macros: CompileOptions['macros']): { clauses: Clause[]; probes: Probe[][] } {
+  const clauses = program.items.filter((i): i is Clause => i.kind === 'clause');
+  const probes = clauses.map((c) => {
+    const seen = new Map<number, Probe>();
+    for (const d of c.probes) {
+      const text = expandMacros(d.text, macros);
+      const found = table.match(text);
+      if (!found.length) throw new NoProbesError(d.text, d.pos);
+      for (const p of found) seen.set(p.id, p);
+    }
+    return [...seen.values()].sort((a, b) => a.id - b.id);
+  });
+  return { clauses, probes };
+}
+
+/** `pid$target` and friends inside probe descriptions. */
+function expandMacros(text: string, macros: CompileOptions['macros']): string {
+  return text.replace(/\$(\w+)/g, (m, name: string) => (macros[name] !== undefined ? String(macros[name]) : m));
+}
+
+export function compile(program: Program, table: ProbeTable, opts: CompileOptions): CompiledProgram {
+  const { clauses, probes } = matchClauses(program, table, opts.macros);
+  const argTypes = (i: number): DType[] | undefined => {
+    const p = probes[i]?.[0];
+    if (!p) return undefined;
+    try {
+      return probeContext(p).argTypes;
+    } catch {
+      return undefined;
+    }
+  };
+  const sema: Sema = check(program, { strsize: opts.strsize, macros: opts.macros, argTypes });
+  const layout = new Layout(opts.bufsize, opts.dynvarMax, opts.aggMax);
+  const vars = planVars(sema.vars.values(), { layout, strsize: opts.strsize });
+  const aggs = planAggs(sema.aggs.values(), layout);
+
+  // EPIDs in enabling order: clause by clause, probe by probe.
+  const byProbe = new Map<number, { probe: Probe; clauses: ClauseOnProbe[] }>();
+  let epid = opts.firstEpid ?? 1;
+  clauses.forEach((clause, index) => {
+    for (const probe of probes[index]) {
+      let entry = byProbe.get(probe.id);
+      if (!entry) byProbe.set(probe.id, (entry = { probe, clauses: [] }));
+      entry.clauses.push({ clause, index, epid: epid++ });
+    }
+  });
+
+  const programs: ProgramPlan[] = [];
+  const epids: EnabledProbe[] = [];
+  for (const { probe, clauses: cs } of byProbe.values()) {
+    const { program: prog, epids: e } = generateProgram(probe, cs, sema, layout, aggs, vars);
+    programs.push(prog);
+    epids.push(...e);
+  }
+  epids.sort((a, b) => a.epid - b.epid);
+  return {
+    maps: layout.maps(),
+    rodata: layout.rodataBytes(),
+    programs,
+    epids,
+    aggs,
+    vars: [...vars.values()],
+    clauses,
+    options: sema.options,
+    clauseProbes: probes,
+    clausePos: clauses.map((c) => c.pos),
+  };
+}

@@ -1,0 +1,97 @@
+// Session-wide data layout: the maps every program shares, globals, string constants and scratch sizes.
+import type { MapPlan } from './plan.js';
+import { COUNTERS } from './plan.js';
+import { MapType, BPF_F_NO_PREALLOC } from '../sys/bpf.js';
+
+/** Names of the maps every session has. */
+export const MapName = {
+  ring: 'ring',
+  state: 'state',
+  counters: 'counters',
+  scratch: 'scratch',
+  globals: 'globals',
+  rodata: 'rodata',
+  zeros: 'zeros',
+} as const;
+
+/** Grows as code generation asks for room; turned into map specs at the end. */
+export class Layout {
+  /** Bytes of per-CPU scratch the largest clause needs. */
+  scratchSize = 8;
+  /** Bytes of the globals map value. */
+  globalsSize = 8;
+  /** Bytes of the all-zero map value (the largest initial value an insert needs). */
+  zerosSize = 8;
+  /** String constants, NUL-terminated and 8-aligned, in the read-only map. */
+  private rodata: Buffer[] = [];
+  private rodataSize = 0;
+  private rodataIndex = new Map<string, number>();
+  readonly extraMaps: MapPlan[] = [];
+
+  constructor(public readonly ringBytes: number, public readonly dynvarMax: number, public readonly aggMax: number) {}
+
+  /** Offset of a string constant in the rodata map (deduplicated). */
+  constant(s: string, maxLen: number): number {
+    const key = `${maxLen}:${s}`;
+    const have = this.rodataIndex.get(key);
+    if (have !== undefined) return have;
+    const b = Buffer.alloc((maxLen + 7) & ~7);
+    b.write(s, 0, maxLen - 1, 'utf8');
+    const off = this.rodataSize;
+    this.rodata.push(b);
+    this.rodataSize += b.length;
+    this.rodataIndex.set(key, off);
+    return off;
+  }
+
+  rodataBytes(): Buffer {
+    return Buffer.concat([...this.rodata, Buffer.alloc(8)]);
+  }
+
+  allocGlobal(size: number): number {
+    const align = Math.min(8, size) || 1;
+    this.globalsSize = (this.globalsSize + align - 1) & ~(align - 1);
+    const off = this.globalsSize;
+    this.globalsSize += size;
+    return off;
+  }
+
+  needZeros(size: number): void {
+    this.zerosSize = Math.max(this.zerosSize, size);
+  }
+
+  needScratch(size: number): void {
+    this.scratchSize = Math.max(this.scratchSize, size);
+  }
+
+  addHashMap(name: string, keySize: number, valueSize: number, perCpu: boolean, maxEntries: number): void {
+    this.extraMaps.push({
+      name,
+      spec: {
+        type: perCpu ? MapType.PERCPU_HASH : MapType.HASH,
+        keySize: Math.max(keySize, 1), valueSize, maxEntries, flags: BPF_F_NO_PREALLOC, name,
+      },
+    });
+  }
+
+  addPerCpuArray(name: string, valueSize: number): void {
+    this.extraMaps.push({ name, spec: { type: MapType.PERCPU_ARRAY, keySize: 4, valueSize, maxEntries: 1, name } });
+  }
+
+  maps(): MapPlan[] {
+    const arr = (name: string, valueSize: number, perCpu = false): MapPlan => ({
+      name,
+      spec: { type: perCpu ? MapType.PERCPU_ARRAY : MapType.ARRAY, keySize: 4, valueSize: (valueSize + 7) & ~7, maxEntries: 1, name },
+    });
+    return [
+      { name: MapName.ring, spec: { type: MapType.RINGBUF, keySize: 0, valueSize: 0, maxEntries: this.ringBytes, name: 'ring' } },
+      arr(MapName.state, 8),
+      arr(MapName.counters, 8 * COUNTERS, true),
+      arr(MapName.scratch, this.scratchSize, true),
+      arr(MapName.globals, this.globalsSize),
+      arr(MapName.rodata, this.rodataSize + 8),
+      arr(MapName.zeros, this.zerosSize),
+      ...this.extraMaps,
+    ];
+  }
+}

@@ -1,0 +1,127 @@
+// One BPF program per probe: prologue (context, activity state, scratch), each clause as a block, faults.
+import type { Clause } from '../../d/ast.js';
+import type { Sema } from '../../d/checker.js';
+import { isString } from '../../d/types.js';
+import {
+  R0, R1, R2, R3, R4, R10, call, exit, ja, jmp, ldMap, ldMapValue, ldx, mov64, st, stx, add64, type Item,
+} from '../asm/insn.js';
+import { Helper, BPF_RB_NO_WAKEUP } from '../asm/helpers.js';
+import type { Probe } from '../probes/probe.js';
+import { Gen, Slot } from './gen.js';
+import { Emitter } from './emitter.js';
+import { probeContext } from './context.js';
+import { Layout, MapName } from './layout.js';
+import { planRecord, compileStmt } from './actions.js';
+import { evalCond } from './expr.js';
+import { bumpCounter } from './vars.js';
+import {
+  Counter, ERROR_EPID, FAULT_RECORD_SIZE, RECORD_HEADER, State, type AggPlan, type EnabledProbe, type ProgramPlan, type VarPlan,
+} from './plan.js';
+
+export interface ClauseOnProbe {
+  clause: Clause;
+  index: number;
+  epid: number;
+}
+
+/** Generates the program for one probe running `clauses` in order; returns it and its EPIDs' layouts. */
+export function generateProgram(
+  probe: Probe, clauses: ClauseOnProbe[], sema: Sema, layout: Layout, aggs: Map<string, AggPlan>, vars: Map<string, VarPlan>,
+): { program: ProgramPlan; epids: EnabledProbe[] } {
+  const ctx = probeContext(probe);
+  const g = new Gen(sema, probe, layout, ctx, aggs, vars);
+  const body = g.e;
+  const epids: EnabledProbe[] = [];
+
+  // this-> variables: ints on the stack (zeroed in the prologue), strings in scratch before the temporaries.
+  let thisScratch = 0;
+  const thisInts: number[] = [];
+  for (const v of sema.vars.values()) {
+    if (v.scope !== 'this') continue;
+    if (isString(v.type)) {
+      g.thisStrings.set(v.name, thisScratch);
+      thisScratch += (v.type.maxLen + 7) & ~7;
+    } else {
+      const slot = body.stackAlloc(8);
+      g.thisSlots.set(v.name, slot);
+      thisInts.push(slot);
+    }
+  }
+  const frameMark = body.stackMark();
+
+  for (const c of clauses) {
+    body.stackRelease(frameMark);
+    const next = body.newLabel('next');
+    const faultLabel = body.newLabel('fault');
+    g.clause = {
+      clause: c.clause, epid: c.epid, action: 0, faultLabel, faultUsed: false, scratchTop: 0, recordFields: new Map(), recordSize: 0,
+    };
+    const rec = planRecord(g, c.clause.body);
+    g.recordBase = thisScratch;
+    g.clause.scratchTop = thisScratch + rec.size;
+    layout.needScratch(g.clause.scratchTop);
+    epids.push({ epid: c.epid, probe, clause: c.index, actions: rec.list.map((a) => a.plan), recordSize: rec.size, records: rec.records,
+      maskOffset: rec.maskOffset });
+    body.pos = c.clause.pos;
+    if (c.clause.predicate) evalCond(g, c.clause.predicate, next);
+    if (rec.maskOffset !== undefined) {
+      g.scratchPtr(R1, g.recordBase + rec.maskOffset);
+      body.emit(st(8, R1, 0, 0));
+    }
+    let action = 0;
+    for (const s of c.clause.body) compileStmt(g, s, rec, () => ++action);
+    if (rec.records) submitRecord(g, c.epid, rec.size, rec.maskOffset);
+    if (g.clause.faultUsed) {
+      body.emit(ja(next));
+      body.place(faultLabel);
+      faultRecord(g, c.epid);
+    }
+    body.place(next);
+    body.resetValues();
+  }
+
+  const prologue = new Emitter(0);
+  prologue.emit(stx(8, R10, Slot.ctx, R1), st(8, R10, Slot.zeroKey, 0));
+  // BEGIN, END and ERROR run outside the active state (before it, after it, or while draining).
+  if (probe.attach.kind !== 'dtrace') {
+    prologue.emit(ldMapValue(R1, MapName.state, 0), ldx(4, R1, R1, 0), jmp('jne', R1, State.ACTIVE, 'out'));
+  }
+  if (g.usesScratch || g.thisStrings.size) {
+    prologue.emit(ldMap(R1, MapName.scratch), mov64(R2, R10), add64(R2, Slot.zeroKey), call(Helper.map_lookup_elem));
+    prologue.emit(jmp('jeq', R0, 0, 'out'), stx(8, R10, Slot.scratch, R0));
+  }
+  for (const slot of thisInts) prologue.emit(st(8, R10, slot, 0));
+  const items: Item[] = [...prologue.items, ...body.items];
+  items.push({ kind: 'label', name: 'out' }, mov64(R0, 0), exit());
+  const name = `dtsh_${probe.func || probe.name}`.slice(0, 15);
+  return { program: { probe, items, progType: ctx.progType, name, epids: clauses.map((c) => c.epid) }, epids };
+}
+
+/** Fills the record header and hands the record to the ring buffer (a failure counts as a drop). */
+function submitRecord(g: Gen, epid: number, size: number, maskOffset: number | undefined): void {
+  const e = g.e;
+  const skip = e.newLabel('nosub');
+  const rec = g.alloc();
+  g.scratchPtr(rec.reg, g.recordBase);
+  if (maskOffset !== undefined) e.emit(ldx(8, R1, rec.reg, maskOffset), jmp('jeq', R1, 0, skip));
+  e.emit(st(4, rec.reg, 0, epid), call(Helper.get_smp_processor_id), stx(4, rec.reg, 4, R0));
+  e.emit(ldMap(R1, MapName.ring), mov64(R2, rec.reg), mov64(R3, size), mov64(R4, BPF_RB_NO_WAKEUP), call(Helper.ringbuf_output));
+  const ok = e.newLabel('subok');
+  e.emit(jmp('jeq', R0, 0, ok));
+  bumpCounter(g, Counter.DROPS);
+  e.place(ok);
+  e.place(skip);
+  g.free(rec);
+  void RECORD_HEADER;
+}
+
+/** The fault path of a clause: the fault record on the stack goes to the ring buffer; errors are counted. */
+function faultRecord(g: Gen, epid: number): void {
+  const e = g.e;
+  const f = Slot.faultRec;
+  e.emit(st(4, R10, f, ERROR_EPID), call(Helper.get_smp_processor_id), stx(4, R10, f + 4, R0), st(4, R10, f + 8, epid));
+  e.emit(st(4, R10, f + 28, 0));
+  e.emit(ldMap(R1, MapName.ring), mov64(R2, R10), add64(R2, f), mov64(R3, FAULT_RECORD_SIZE - 0), mov64(R4, BPF_RB_NO_WAKEUP),
+    call(Helper.ringbuf_output));
+  bumpCounter(g, Counter.ERRORS);
+}

@@ -1,0 +1,44 @@
+// Subroutines that return integers: strlen, rand, byte-order conversions.
+import type { Call } from '../../d/ast.js';
+import { R0, R1, R2, alu64, bswapToBe, call, ja, jmp, ldx, mov64 } from '../asm/insn.js';
+import { Helper } from '../asm/helpers.js';
+import type { Val } from './emitter.js';
+import type { Gen } from './gen.js';
+import { evalInt } from './expr.js';
+import { evalStr } from './strings.js';
+
+export function intSubroutine(g: Gen, c: Call): Val {
+  switch (c.callee) {
+    case 'strlen': {
+      const s = evalStr(g, c.args[0]);
+      const out = g.alloc();
+      const loop = g.e.newLabel('sl');
+      const done = g.e.newLabel('sld');
+      g.e.emit(mov64(out.reg, 0));
+      g.e.place(loop);
+      g.e.emit(jmp('jge', out.reg, s.maxLen, done), mov64(R1, s.ptr.reg), alu64('add', R1, out.reg), ldx(1, R1, R1, 0),
+        jmp('jeq', R1, 0, done), alu64('add', out.reg, 1), ja(loop));
+      g.e.place(done);
+      g.free(s.ptr);
+      return out;
+    }
+    case 'rand': {
+      const out = g.alloc();
+      g.e.emit(call(Helper.get_prandom_u32), mov64(out.reg, R0));
+      return out;
+    }
+    case 'htons':
+    case 'ntohs':
+    case 'htonl':
+    case 'ntohl':
+    case 'htonll':
+    case 'ntohll': {
+      const v = evalInt(g, c.args[0]);
+      const bits = c.callee.endsWith('ll') ? 64 : c.callee.endsWith('s') ? 16 : 32;
+      g.e.emit(bswapToBe(v.reg, bits));
+      return v;
+    }
+  }
+  void R2;
+  return g.error(`${c.callee}( ) is not supported yet`, c.pos);
+}

@@ -1,0 +1,213 @@
+// A running trace: loads and attaches a compiled program, runs BEGIN, drains records on a timer,
+// reports drops, and on stop runs END and prints the aggregations, as dtrace(1M) does.
+import { Session } from '../../kmod/session.js';
+import { State, Counter, type CompiledProgram } from '../../kmod/codegen/plan.js';
+import { snapshotAggregation, decodeKeyField as decodeKey } from '../../kmod/consumer/snapshot.js';
+import { mapDelete, mapNextKey, mapUpdate } from '../../kmod/sys/bpf.js';
+import type { Aggregation } from '../../kmod/consumer/aggregation.js';
+import { truncAggregation } from '../../kmod/consumer/aggregation-sort.js';
+import { formatAggregations, formatPrinta, type AggFormatOptions } from '../format/aggregation.js';
+import { cpuDropMessage, statusDropMessage } from '../format/trace.js';
+import { RecordPrinter, type PrinterHost } from './record-printer.js';
+import type { DOptions } from './options.js';
+
+export interface Output {
+  out(s: string): void;
+  err(s: string): void;
+}
+
+export class TraceRun implements PrinterHost {
+  readonly session: Session;
+  private printer: RecordPrinter;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private timer?: NodeJS.Timeout;
+  private lastStatus = 0;
+  private seenCounters: bigint[][] = [];
+  private normals = new Map<string, bigint>();
+  private printed = new Set<string>();
+  private exitStatus?: number;
+  private stopped = false;
+  private resolveDone!: (status: number) => void;
+  /** Resolves with the exit status once the run has stopped and printed everything. */
+  readonly done: Promise<number>;
+  /** Called once when exit() was recorded, so the owner can stop the run. */
+  onExit?: () => void;
+
+  constructor(readonly compiled: CompiledProgram, private opts: DOptions, private io: Output) {
+    this.session = new Session(compiled);
+    this.printer = new RecordPrinter(compiled, this, { quiet: opts.quiet, strsize: opts.strsize });
+    this.done = new Promise((r) => (this.resolveDone = r));
+  }
+
+  out(s: string): void {
+    if (!s) return;
+    this.pending.push(s);
+    this.pendingBytes += s.length;
+    if (this.pendingBytes > 1 << 16) this.flush();
+  }
+
+  err(s: string): void {
+    this.flush();
+    this.io.err(s);
+  }
+
+  flush(): void {
+    if (!this.pending.length) return;
+    const s = this.pending.join('');
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.io.out(s);
+  }
+
+  exit(status: number): void {
+    if (this.exitStatus === undefined) {
+      this.exitStatus = status;
+      this.onExit?.();
+    }
+  }
+
+  get exited(): boolean {
+    return this.exitStatus !== undefined;
+  }
+
+  /** Loads, attaches, runs BEGIN and starts draining. Throws LoadError/SysError/AttachError. */
+  start(): void {
+    this.session.load({ verbose: this.opts.verbose });
+    this.session.attachAll();
+    this.session.runSpecial('BEGIN');
+    this.drain();
+    if (this.exitStatus === undefined && this.session.state() === State.WARMUP) this.session.setState(State.ACTIVE);
+    this.lastStatus = Date.now();
+    this.timer = setInterval(() => this.tick(), Math.max(1, Math.min(this.opts.switchrate, 1000)));
+  }
+
+  private tick(): void {
+    if (this.stopped) return;
+    this.drain();
+    if (Date.now() - this.lastStatus >= this.opts.statusrate) {
+      this.lastStatus = Date.now();
+      this.reportDrops();
+    }
+  }
+
+  /** Drains the ring buffer until it is empty. */
+  drain(): void {
+    const sink = (buf: Buffer, off: number, len: number) => this.out(this.printer.record(buf, off, len));
+    while (this.session.drain(sink, 65536) > 0) {
+      /* keep going while records arrive */
+    }
+    this.flush();
+  }
+
+  private reportDrops(): void {
+    const now = this.session.counters();
+    let dyn = 0n;
+    now.forEach((cpu, c) => {
+      const seen = this.seenCounters[c] ?? [];
+      const d = cpu[Counter.DROPS] - (seen[Counter.DROPS] ?? 0n);
+      if (d > 0n) this.err(cpuDropMessage(c, d));
+      const a = cpu[Counter.AGGDROPS] - (seen[Counter.AGGDROPS] ?? 0n);
+      if (a > 0n) this.err(cpuDropMessage(c, a, true));
+      dyn += cpu[Counter.DYNDROPS] - (seen[Counter.DYNDROPS] ?? 0n);
+    });
+    if (dyn > 0n) this.err(statusDropMessage('dynamic', dyn));
+    this.seenCounters = now;
+  }
+
+  /** Stops tracing: detaches, drains, runs END, prints the aggregations; resolves `done`. Idempotent. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    try {
+      this.session.detachAll();
+      this.drain();
+      const exitedEarly = this.exitStatus !== undefined;
+      this.session.setState(State.DRAINING);
+      this.session.runSpecial('END');
+      this.drain();
+      void exitedEarly;
+      this.reportDrops();
+      this.out('\n' + formatAggregations(this.snapshotAll().filter((a) => !this.printed.has(a.name)), this.aggOptions()));
+      this.flush();
+    } finally {
+      this.session.close();
+      this.resolveDone(this.exitStatus ?? 0);
+    }
+  }
+
+  private aggOptions(): AggFormatOptions {
+    const o = this.opts;
+    return {
+      aggsortkey: o.aggsortkey, aggsortrev: o.aggsortrev, aggsortpos: o.aggsortpos, aggsortkeypos: o.aggsortkeypos,
+      aggpercpu: o.aggpercpu, stackindent: o.stackindent, strsize: o.strsize, rawbytes: o.rawbytes,
+    };
+  }
+
+  /** A fresh snapshot of one aggregation (with its normalization). */
+  snapshot(name: string): Aggregation {
+    const plan = this.compiled.aggs.get(name);
+    if (!plan) throw new Error(`no aggregation @${name}`);
+    const agg = snapshotAggregation(plan, this.session.fd(plan.map), this.session.ncpus);
+    const normal = this.normals.get(name);
+    if (normal !== undefined) agg.normal = normal;
+    return agg;
+  }
+
+  snapshotAll(): Aggregation[] {
+    return [...this.compiled.aggs.keys()].map((n) => this.snapshot(n));
+  }
+
+  printa(format: string | undefined, aggs: string[]): string {
+    for (const a of aggs) this.printed.add(a);
+    return formatPrinta(format, aggs.map((a) => this.snapshot(a)), this.aggOptions());
+  }
+
+  aggop(op: 'clear' | 'trunc' | 'normalize' | 'denormalize', name: string, arg?: bigint): void {
+    const plan = this.compiled.aggs.get(name);
+    if (!plan) return;
+    const fd = this.session.fd(plan.map);
+    switch (op) {
+      case 'normalize':
+        this.normals.set(name, arg ?? 1n);
+        return;
+      case 'denormalize':
+        this.normals.delete(name);
+        return;
+      case 'clear': {
+        const zeros = Buffer.alloc(plan.valueSize * this.session.ncpus);
+        if (plan.keys.length === 0) mapUpdate(fd, Buffer.alloc(4), zeros);
+        else for (const k of this.keys(fd, plan.keySize)) mapUpdate(fd, k, zeros);
+        return;
+      }
+      case 'trunc': {
+        if (plan.keys.length === 0) {
+          if (arg === undefined || arg === 0n) mapUpdate(fd, Buffer.alloc(4), Buffer.alloc(plan.valueSize * this.session.ncpus));
+          return;
+        }
+        const keep = new Set<string>();
+        if (arg !== undefined && arg !== 0n) {
+          const agg = this.snapshot(name);
+          for (const e of truncAggregation(agg, arg).entries) keep.add(JSON.stringify(e.keys, (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
+        }
+        for (const k of this.keys(fd, plan.keySize)) {
+          const id = JSON.stringify(plan.keys.map((f) => decodeKey(k, 0, f)), (_, v) => (typeof v === 'bigint' ? v.toString() : v));
+          if (!keep.has(id)) mapDelete(fd, k);
+        }
+        return;
+      }
+    }
+  }
+
+  private keys(fd: number, size: number): Buffer[] {
+    const out: Buffer[] = [];
+    let prev: Buffer | null = null;
+    for (;;) {
+      const next = Buffer.alloc(size);
+      if (!mapNextKey(fd, prev, next)) return out;
+      out.push(next);
+      prev = next;
+    }
+  }
+}
