@@ -2,6 +2,7 @@
 // The classic dtrace command line.
 import { dtraceMain } from '../cli/dtrace.js';
 import { describeFailure } from '../cli/failure.js';
+import { exitAfterFlush } from './exit.js';
 
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
@@ -19,9 +20,9 @@ dtraceMain(process.argv.slice(2), {
     };
   },
 }).then(
-  (status) => process.exit(status),
+  (status) => exitAfterFlush(status),
   (e) => {
     process.stderr.write(`dtrace: ${describeFailure(e)}\n`);
-    process.exit(1);
+    exitAfterFlush(1);
   },
 );

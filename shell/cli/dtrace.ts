@@ -164,7 +164,7 @@ async function run(args: CliArgs, io: RunIO): Promise<number> {
   runner.onExit = () => setImmediate(stop);
   const unhook = io.onInterrupt?.(() => {
     if (runner.exited) process.exit(1);
-    runner.exit(0);
+    runner.interrupt();
   });
   if (child) {
     child.release();

@@ -60,6 +60,13 @@ export class TraceRun implements PrinterHost {
     this.io.out(s);
   }
 
+  /** Ctrl-C: stop as exit(0) would, after dtrace's cosmetic newline (g_newline). */
+  interrupt(): void {
+    if (this.stopped) return;
+    this.out('\n');
+    this.exit(0);
+  }
+
   exit(status: number): void {
     if (this.exitStatus === undefined) {
       this.exitStatus = status;
