@@ -47,6 +47,11 @@ export class ProbeTable {
     return out;
   }
 
+  /** Calls `cb` for every probe in ID order, without building one big array. */
+  forEach(cb: (p: Probe) => void): void {
+    for (let i = 0; i < this.providers.length; i++) for (const p of this.probesAt(i)) cb(p);
+  }
+
   /** Probes of one provider by name (empty if unknown). */
   ofProvider(name: string): Probe[] {
     const i = this.providers.findIndex((p) => p.name === name);

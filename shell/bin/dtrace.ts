@@ -10,6 +10,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 
 dtraceMain(process.argv.slice(2), {
   out: (s) => process.stdout.write(s),
+  outBytes: (b) => process.stdout.write(b),
   err: (s) => process.stderr.write(s),
   onInterrupt: (handler) => {
     process.on('SIGINT', handler);

@@ -1,33 +1,13 @@
-// The dtrace(1M) command: list probes, or compile, enable and trace until exit, -c's end or Ctrl-C.
-import { openSync, writeSync, closeSync } from 'node:fs';
-import { parseProgram } from '../../d/parser.js';
-import { DError } from '../../d/errors.js';
-import type { Program } from '../../d/ast.js';
+// The dtrace(1M) command: arguments, options and privileges, then the listing or the tracing path (loaded on demand).
 import { ProbeTable } from '../../kmod/probes/table.js';
-import { parseDescription } from '../../kmod/probes/describe.js';
-import { compile, NoProbesError } from '../../kmod/codegen/compile.js';
 import { PrivilegeError, checkPrivileges } from '../../kmod/features.js';
-import { possibleCpus } from '../../kmod/session.js';
-import { matchedMessage } from '../format/trace.js';
-import { defaultOptions, setOption, OptionError, ringBytes, type DOptions } from '../engine/options.js';
-import { TraceRun, type Output } from '../engine/trace-run.js';
-import { writeListing } from '../engine/list.js';
+import { defaultOptions, setOption, OptionError, type DOptions } from '../engine/options.js';
 import { parseArgs, UsageError, type CliArgs } from './args.js';
-import { specToSource, listDescription, shiftOffsets, SpecError, type Source } from './programs.js';
-import { startGated, waitForPid, type GatedChild } from './child.js';
 import { describeFailure } from './failure.js';
+import { Fatal, type RunIO } from './common.js';
 
-/** A failure that ends the command: printed as `dtrace: MESSAGE`. */
-export class Fatal extends Error {
-  constructor(message: string, public readonly status = 1) {
-    super(message);
-  }
-}
+export { Fatal, type RunIO };
 
-export interface RunIO extends Output {
-  /** Where SIGINT handling is installed (the real process, or a test's stand-in). */
-  onInterrupt?(handler: () => void): () => void;
-}
 
 const version = 'dtrace: dtsh D 0.1 (DTrace for Linux on eBPF)';
 
@@ -78,178 +58,7 @@ async function run(args: CliArgs, io: RunIO): Promise<number> {
     throw e;
   }
   const table = new ProbeTable();
-  if (args.list) return list(args, table, io);
+  if (args.list) return (await import('./list-command.js')).list(args, table, io);
   if (!args.programs.length) throw new Fatal('no probes specified', 2);
-
-  let out = io;
-  if (args.output) {
-    const fd = openSync(args.output, 'a');
-    out = { ...io, out: (s) => writeSync(fd, s) };
-    process.on('exit', () => closeSync(fd));
-  }
-
-  // Parse every program; pragmas set options before anything is compiled.
-  const sources = args.programs.map((p) => {
-    try {
-      return specToSource(p, table);
-    } catch (e) {
-      if (e instanceof SpecError) throw new Fatal(e.message);
-      throw e;
-    }
-  });
-  let base = 0;
-  const parsed = sources.map((s) => {
-    const program = parseSource(s);
-    shiftOffsets(program, base);
-    const p = { source: s, program, base };
-    base += s.text.length + 1;
-    return p;
-  });
-  for (const { source, program } of parsed) applyPragmas(program, opts, source);
-
-  let child: GatedChild | undefined;
-  if (args.commands.length) {
-    try {
-      child = startGated(args.commands[0]);
-    } catch (e) {
-      throw new Fatal(`failed to execute ${args.commands[0]}: ${(e as Error).message}`);
-    }
-  }
-  const target = child?.pid ?? args.pids[0];
-  if (args.pids[0] !== undefined) {
-    try {
-      process.kill(args.pids[0], 0);
-    } catch {
-      throw new Fatal(`failed to grab pid ${args.pids[0]}: No such process`);
-    }
-  }
-  const macros: Record<string, string | number | undefined> = { pid: process.pid, target, ppid: process.ppid };
-  args.operands.forEach((v, i) => (macros[String(i + 1)] = v));
-  macros['0'] = sources.find((s) => s.kind === 'script')?.name ?? 'dtrace';
-
-  const whole: Program = { kind: 'program', items: parsed.flatMap((p) => p.program.items) };
-  const owner: Source[] = parsed.flatMap((p) => p.program.items.filter((i) => i.kind === 'clause').map(() => p.source));
-  let compiled;
-  try {
-    compiled = compile(whole, table, {
-      strsize: opts.strsize, bufsize: ringBytes(opts.bufsize, possibleCpus()), dynvarMax: opts.dynvarsize,
-      aggMax: opts.aggsize, macros,
-    });
-  } catch (e) {
-    child?.child.kill('SIGKILL');
-    if (e instanceof DError) throw new Fatal(compileError(e, parsed));
-    throw e;
-  }
-  for (const [name, value] of compiled.options) if (name === 'quiet' && value) opts.quiet = true;
-  if (!opts.quiet) {
-    for (const { source } of parsed) {
-      const n = compiled.clauseProbes.reduce((sum, probes, i) => sum + (owner[i] === source ? probes.length : 0), 0);
-      io.err(matchedMessage(source.kind, source.name, n));
-    }
-  }
-  if (args.compileOnly) {
-    child?.child.kill('SIGKILL');
-    return 0;
-  }
-
-  const runner = new TraceRun(compiled, opts, out);
-  try {
-    runner.start();
-  } catch (e) {
-    child?.child.kill('SIGKILL');
-    runner.session.close();
-    throw e;
-  }
-  const stop = () => runner.stop();
-  runner.onExit = () => setImmediate(stop);
-  const unhook = io.onInterrupt?.(() => {
-    if (runner.exited) process.exit(1);
-    runner.interrupt();
-  });
-  if (child) {
-    child.release();
-    child.exited.then(() => {
-      runner.drain();
-      io.err(`dtrace: pid ${child!.pid} has exited\n`);
-      stop();
-    });
-  } else if (args.pids.length) {
-    waitForPid(args.pids[0]).then(() => {
-      io.err(`dtrace: pid ${args.pids[0]} has exited\n`);
-      stop();
-    });
-  }
-  const status = await runner.done;
-  unhook?.();
-  return status;
-}
-
-function parseSource(s: Source): Program {
-  try {
-    return parseProgram(s.text);
-  } catch (e) {
-    if (e instanceof DError) throw new Fatal(sourceError(s, e));
-    throw e;
-  }
-}
-
-function sourceError(s: Source, e: DError): string {
-  if (s.kind === 'script') return `failed to compile script ${s.name}: ${e.pos ? `line ${e.pos.line}: ` : ''}${e.message}`;
-  const where = e.pos ? (s.text.includes('\n') ? ` (line ${e.pos.line}, column ${e.pos.col})` : ` (column ${e.pos.col})`) : '';
-  const msg = e instanceof NoProbesError ? `probe description ${fullDesc(e.description)} does not match any probes` : e.message;
-  return `invalid probe specifier ${s.arg}: ${msg}${e instanceof NoProbesError ? '' : where}`;
-}
-
-/** The source a compile error belongs to: each source's offsets were shifted into its own range. */
-function compileError(e: DError, parsed: { source: Source; program: Program; base: number }[]): string {
-  let owner = parsed[0];
-  for (const p of parsed) if (e.pos && e.pos.offset >= p.base) owner = p;
-  return sourceError(owner.source, e);
-}
-
-function fullDesc(text: string): string {
-  const parts = text.split(':');
-  while (parts.length < 4) parts.unshift('');
-  return parts.join(':');
-}
-
-function applyPragmas(program: Program, opts: DOptions, s: Source): void {
-  for (const item of program.items) {
-    if (item.kind !== 'pragma') continue;
-    try {
-      setOption(opts, item.option, item.value ?? true);
-    } catch (e) {
-      if (e instanceof OptionError) {
-        throw new Fatal(sourceError(s, new DError(`failed to set option ${item.option}: ${e.message}`, item.pos)));
-      }
-      throw e;
-    }
-  }
-}
-
-function list(args: CliArgs, table: ProbeTable, io: Output): number {
-  const specs = args.programs.filter((p): p is Exclude<typeof p, { kind: 's' }> => p.kind !== 's');
-  if (!specs.length) {
-    writeListing(table.all(), io.out);
-    return 0;
-  }
-  const seen = new Set<number>();
-  const probes = [];
-  for (const spec of specs) {
-    for (const desc of listDescription(spec).split(',')) {
-      let found;
-      try {
-        found = spec.kind === 'i' ? [table.byId(Number(desc))].filter((p) => p !== undefined) : table.match(parseDescription(desc));
-      } catch (e) {
-        throw new Fatal(`invalid probe specifier ${spec.text}: ${(e as Error).message}`);
-      }
-      if (!found.length) {
-        throw new Fatal(`invalid probe specifier ${spec.text}: probe description ${fullDesc(desc)} does not match any probes`);
-      }
-      for (const p of found) if (!seen.has(p.id)) (seen.add(p.id), probes.push(p));
-    }
-  }
-  probes.sort((a, b) => a.id - b.id);
-  writeListing(probes, io.out);
-  return 0;
+  return (await import('./trace-command.js')).trace(args, opts, table, io);
 }

@@ -1,12 +1,23 @@
 // The fbt provider: entry and return of every kernel function that BTF describes (vmlinux, then modules).
 import { loadKernelBtf, listBtfModules, loadModuleBtf } from '../../btf/kernel.js';
-import type { Probe } from '../probe.js';
+import type { AttachPoint, Probe } from '../probe.js';
 import type { Provider } from './provider.js';
+
+/** One object per probe (there are over 100,000): the attach point is derived when asked for. */
+class FbtProbe implements Probe {
+  constructor(readonly id: number, readonly module: string, readonly func: string, readonly name: 'entry' | 'return') {}
+  get provider(): string {
+    return 'fbt';
+  }
+  get attach(): AttachPoint {
+    return { kind: 'fbt', func: this.func, module: this.module, ret: this.name === 'return' };
+  }
+}
 
 function add(out: Probe[], id: number, module: string, names: string[]): number {
   for (const func of names) {
-    out.push({ id: id++, provider: 'fbt', module, func, name: 'entry', attach: { kind: 'fbt', func, module, ret: false } });
-    out.push({ id: id++, provider: 'fbt', module, func, name: 'return', attach: { kind: 'fbt', func, module, ret: true } });
+    out.push(new FbtProbe(id++, module, func, 'entry'));
+    out.push(new FbtProbe(id++, module, func, 'return'));
   }
   return id;
 }
