@@ -4,6 +4,7 @@ import type { Clause, Expr, Ident, MacroVar, Program, Stmt, TypeName, Pos, AggVa
 import { DError } from './errors.js';
 import { checkPrintfArgs, type PrintfFormat } from './printf-format.js';
 import { printfArgType } from './printf-args.js';
+import type { KernelTypes, MemberInfo } from './kernel-types.js';
 import { builtinVars } from './builtins.js';
 import { aggFunctions, isAction, isAggFunction, isSubroutine, actions, subroutines, type AggFnName } from './functions.js';
 import {
@@ -39,6 +40,8 @@ export interface CheckOptions {
   macros: Record<string, string | number | bigint | undefined>;
   /** Types of arg0..argN / args[] per clause index, when the probes give them. */
   argTypes?: (clause: number) => DType[] | undefined;
+  /** The kernel's types (BTF), for struct members, casts and curthread. */
+  types?: KernelTypes;
 }
 
 /** What the checker learned: types of expressions and resolution of names. */
@@ -52,6 +55,8 @@ export interface Sema {
   resolved: Map<Expr, Resolved>;
   /** printf() formats with their conversions bound to the argument types. */
   printf: Map<Call, PrintfFormat>;
+  /** Struct members that `.`/`->` expressions select. */
+  members: Map<Expr, MemberInfo>;
   strsize: number;
 }
 
@@ -64,6 +69,18 @@ export type Resolved =
 
 const varKey = (scope: VarScope, name: string) => `${scope}:${name}`;
 
+/** Builtins read from the current task_struct, as member paths from curthread. */
+const taskPaths: Record<string, string> = {
+  ppid: '->real_parent->tgid',
+  vtimestamp: '->se.sum_exec_runtime',
+};
+
+function memberChain(path: string, pos: Pos): Expr {
+  let e: Expr = { kind: 'ident', name: 'curthread', pos };
+  for (const [, op, field] of path.matchAll(/(->|\.)(\w+)/g)) e = { kind: 'member', object: e, field, arrow: op === '->', pos };
+  return e;
+}
+
 export function check(program: Program, opts: CheckOptions): Sema {
   return new Checker(program, opts).run();
 }
@@ -72,6 +89,7 @@ class Checker {
   private types = new Map<Expr, DType>();
   private resolved = new Map<Expr, Resolved>();
   private printf = new Map<Call, PrintfFormat>();
+  private members = new Map<Expr, MemberInfo>();
   private vars = new Map<string, VarInfo>();
   private aggs = new Map<string, AggInfo>();
   private inlines = new Map<string, { type: DType; expr: Expr }>();
@@ -103,7 +121,7 @@ class Checker {
     const types = this.types;
     return {
       options: this.options, clauses: this.clauses, vars: this.vars, aggs: this.aggs, resolved: this.resolved,
-      printf: this.printf,
+      printf: this.printf, members: this.members,
       strsize: this.opts.strsize,
       typeOf: (e) => {
         const t = types.get(e);
@@ -146,7 +164,11 @@ class Checker {
     if (t.base === 'string') base = stringOf(this.opts.strsize);
     else if (t.base === 'void') base = voidType;
     else if (builtinIntTypes[t.base]) base = builtinIntTypes[t.base];
-    else base = { kind: 'btf', id: 0, name: t.base, size: 0 };
+    else {
+      const k = this.opts.types?.named(t.base);
+      if (!k) this.error(`${t.base} is not a known type${this.opts.types ? '' : ' (no kernel type information)'}`, t.pos);
+      base = k;
+    }
     for (let i = 0; i < t.pointers; i++) base = { kind: 'ptr', to: base, name: typeName(base) + ' *' };
     if (t.dims.length) {
       if (base.kind === 'int' && base.size === 1) return stringOf(t.dims[0]);
@@ -205,11 +227,8 @@ class Checker {
         return this.set(e, this.index(e));
       case 'call':
         return this.set(e, this.call(e, statement));
-      case 'member': {
-        this.expr(e.object);
-        this.error(`member access (${e.arrow ? '->' : '.'}${e.field}) needs kernel type information, which is not available yet`, e.pos);
-      }
-      // falls through
+      case 'member':
+        return this.set(e, this.member(e));
       case 'unary':
         return this.set(e, this.unary(e));
       case 'postfix': {
@@ -240,17 +259,37 @@ class Checker {
         let size: number;
         if (e.type) {
           const t = this.resolveType(e.type);
-          size = t.kind === 'int' ? t.size : t.kind === 'ptr' ? 8 : t.kind === 'string' ? t.maxLen : 0;
+          size = t.kind === 'int' ? t.size : t.kind === 'ptr' ? 8 : t.kind === 'string' ? t.maxLen : t.kind === 'btf' ? t.size : 0;
         } else {
           const t = this.expr(e.operand!);
-          size = t.kind === 'int' ? t.size : t.kind === 'ptr' ? 8 : t.kind === 'string' ? t.maxLen : 0;
+          size = t.kind === 'int' ? t.size : t.kind === 'ptr' ? 8 : t.kind === 'string' ? t.maxLen : t.kind === 'btf' ? t.size : 0;
         }
         this.resolved.set(e, { kind: 'const', value: BigInt(size), type: { ...uint64, name: 'size_t' } });
         return this.set(e, { ...uint64, name: 'size_t' });
       }
-      case 'offsetof':
-        this.error('offsetof needs kernel type information, which is not available yet', e.pos);
+      case 'offsetof': {
+        const t = this.resolveType(e.type);
+        const m = this.opts.types?.member(t, e.member);
+        if (!m) this.error(`${typeName(t)} has no member named ${e.member}`, e.pos);
+        this.resolved.set(e, { kind: 'const', value: BigInt(m.offset), type: { ...uint64, name: 'size_t' } });
+        return this.set(e, { ...uint64, name: 'size_t' });
+      }
     }
+  }
+
+  private member(e: Extract<Expr, { kind: 'member' }>): DType {
+    let t = this.expr(e.object);
+    if (e.arrow) {
+      if (t.kind !== 'ptr') this.error(`operator -> cannot be applied to a non-pointer type: ${typeName(t)}`, e.pos);
+      t = t.to;
+    }
+    if (t.kind !== 'btf' || (t.shape !== 'struct' && t.shape !== 'union')) {
+      this.error(`operator ${e.arrow ? '->' : '.'} cannot be applied to type ${typeName(t)}${e.arrow ? ' *' : ''}: it is not a struct or union`, e.pos);
+    }
+    const m = this.opts.types?.member(t, e.field);
+    if (!m) this.error(`${t.name} has no member named ${e.field}`, e.pos);
+    this.members.set(e, m);
+    return m.type;
   }
 
   private scalar(t: DType, pos: Pos, op: string): void {
@@ -261,6 +300,18 @@ class Checker {
     const b = builtinVars.get(e.name);
     if (b) {
       this.resolved.set(e, { kind: 'builtin', name: e.name });
+      if (e.name === 'curthread') {
+        const task = this.opts.types?.task();
+        if (task) return { kind: 'ptr', to: task, name: 'struct task_struct *' };
+      }
+      const via = taskPaths[e.name];
+      if (via && this.opts.types) {
+        // Builtins that are fields of the current task: checked (and generated) as the member chain.
+        const expr = memberChain(via, e.pos);
+        this.expr(expr);
+        this.resolved.set(e, { kind: 'inline', expr });
+        return b.type;
+      }
       return b.type;
     }
     const inl = this.inlines.get(e.name);
@@ -273,6 +324,15 @@ class Checker {
       if (v.keys) this.error(`${e.name} is an associative array: it must be indexed`, e.pos);
       this.resolved.set(e, { kind: 'var', v });
       return v.type;
+    }
+    const k = this.opts.types?.enumConst(e.name);
+    if (k) {
+      this.resolved.set(e, { kind: 'const', value: k.value, type: k.type });
+      return k.type;
+    }
+    if (e.name === 'NULL') {
+      this.resolved.set(e, { kind: 'const', value: 0n, type: int64 });
+      return { kind: 'ptr', to: voidType, name: 'void *' };
     }
     if (this.collecting) return int64;
     this.error(`failed to resolve ${e.name}: Unknown variable name`, e.pos);
@@ -332,8 +392,13 @@ class Checker {
       this.resolved.set(e, { kind: 'var', v });
       return v.type;
     }
-    this.expr(o);
-    this.error('operator [ ] is only supported on associative arrays and args[] so far', e.pos);
+    const ot = this.expr(o);
+    if (e.index.length !== 1) this.error('operator [ ] takes one index here', e.pos);
+    if (!isInt(keys[0])) this.error('operator [ ] index must be an integer', e.index[0].pos);
+    if (ot.kind === 'ptr' && ot.to.kind !== 'void') return ot.to;
+    if (ot.kind === 'btf' && ot.shape === 'array' && ot.elem) return ot.elem;
+    if (ot.kind === 'string') return char;
+    this.error(`operator [ ] cannot be applied to type ${typeName(ot)}`, e.pos);
   }
 
   private keysMatch(want: DType[], got: DType[], pos: Pos): void {
@@ -429,6 +494,12 @@ class Checker {
     return this.set(t, voidType);
   }
 
+  /** NULL (or a literal 0): what strtok() continues with and what a string may be compared with. */
+  private isNull(e: Expr): boolean {
+    const r = this.resolved.get(e);
+    return (e.kind === 'int' && e.value === 0n) || (r?.kind === 'const' && r.value === 0n);
+  }
+
   /** The value of an integer constant expression, if it is one. */
   constValue(e: Expr): bigint | undefined {
     if (e.kind === 'int') return e.value;
@@ -472,7 +543,10 @@ class Checker {
         if (t.to.kind === 'void') this.error('cannot dereference a void pointer', e.pos);
         return t.to;
       case '&':
-        this.error('operator & is not supported yet', e.pos);
+        if (e.operand.kind !== 'member' && !(e.operand.kind === 'unary' && e.operand.op === '*') && e.operand.kind !== 'index') {
+          this.error('operator & requires an lvalue in kernel or user memory', e.pos);
+        }
+        return { kind: 'ptr', to: t, name: `${typeName(t)} *` };
     }
   }
 
@@ -495,7 +569,10 @@ class Checker {
       case '>':
       case '>=':
         if (isString(a) !== isString(b)) {
-          this.error(`operator ${e.op} operands have incompatible types: "${typeName(a)}" ${e.op} "${typeName(b)}"`, e.pos);
+          // A string compared with NULL (strchr() and friends return NULL when they find nothing).
+          const nullCmp = (e.op === '==' || e.op === '!=') && this.isNull(isString(a) ? e.right : e.left);
+          if (!nullCmp) this.error(`operator ${e.op} operands have incompatible types: "${typeName(a)}" ${e.op} "${typeName(b)}"`, e.pos);
+          return int32;
         }
         if (!isString(a)) {
           this.scalar(a, e.left.pos, e.op);
@@ -557,7 +634,9 @@ class Checker {
       case 'strjoin': str(0); str(1); return S;
       case 'substr': str(0); return S;
       case 'strchr': case 'strrchr': str(0); return S;
-      case 'strstr': case 'strtok': str(0); str(1); return S;
+      case 'strstr': str(0); str(1); return S;
+      // strtok(NULL, delim) continues with the string of the previous strtok().
+      case 'strtok': if (!this.isNull(e.args[0])) str(0); str(1); return S;
       case 'index': case 'rindex': str(0); str(1); return int32;
       case 'basename': case 'dirname': case 'cleanpath': case 'toupper': case 'tolower': str(0); return S;
       case 'copyinstr': return S;

@@ -21,12 +21,16 @@ export interface PtrType {
   name: string;
 }
 
-/** A kernel type known only through BTF (struct, union, array, enum, function pointer...). */
+/** A kernel type known through BTF: a struct, union, non-char array, or something D cannot use directly. */
 export interface BtfType {
   kind: 'btf';
   id: number;
   name: string;
   size: number;
+  shape: 'struct' | 'union' | 'array' | 'other';
+  /** Arrays: the element type and count. */
+  elem?: DType;
+  count?: number;
 }
 
 export interface VoidType {
@@ -59,6 +63,7 @@ export const isString = (t: DType): t is StringType => t.kind === 'string';
 export const isPtr = (t: DType): t is PtrType => t.kind === 'ptr';
 /** Integers and pointers: what arithmetic and comparison accept. */
 export const isScalar = (t: DType): boolean => t.kind === 'int' || t.kind === 'ptr';
+export const isComposite = (t: DType): t is BtfType => t.kind === 'btf' && (t.shape === 'struct' || t.shape === 'union');
 
 /** Bytes a value of this type occupies in a record or key. */
 export function sizeOf(t: DType): number {

@@ -6,6 +6,9 @@ import type { DType } from '../../d/types.js';
 import type { Probe } from '../probes/probe.js';
 import type { ProbeTable } from '../probes/table.js';
 import { probeContext } from './context.js';
+import type { KernelTypes } from '../../d/kernel-types.js';
+import { BtfTypes } from '../btf/dtypes.js';
+import { loadKernelBtf } from '../btf/kernel.js';
 import { Layout } from './layout.js';
 import { planVars } from './vars.js';
 import { planAggs } from './aggregate.js';
@@ -23,6 +26,8 @@ export interface CompileOptions {
   macros: Record<string, string | number | bigint | undefined>;
   /** First EPID to hand out (the shell enables programs incrementally). */
   firstEpid?: number;
+  /** Kernel types for members, casts and curthread (defaults to the running kernel's BTF, read on demand). */
+  types?: KernelTypes;
 }
 
 /** A description that matched nothing: DTrace's message, naming the description as written. */
@@ -64,7 +69,8 @@ export function compile(program: Program, table: ProbeTable, opts: CompileOption
       return undefined;
     }
   };
-  const sema: Sema = check(program, { strsize: opts.strsize, macros: opts.macros, argTypes });
+  const types = opts.types ?? new BtfTypes(() => loadKernelBtf());
+  const sema: Sema = check(program, { strsize: opts.strsize, macros: opts.macros, argTypes, types });
   const layout = new Layout(opts.bufsize, opts.dynvarMax, opts.aggMax);
   const vars = planVars(sema.vars.values(), { layout, strsize: opts.strsize });
   const aggs = planAggs(sema.aggs.values(), layout);

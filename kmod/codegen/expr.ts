@@ -13,6 +13,8 @@ import { loadBuiltinInt } from './builtins.js';
 import { loadVar, storeVar } from './vars.js';
 import { evalStr, compareStrings } from './strings.js';
 import { intSubroutine } from './subroutines.js';
+import { compareWithNull } from './string-subroutines.js';
+import { loadLvalue, lvalueAddr } from './memory.js';
 
 /** Brings a value in `r` to the canonical 64-bit form of type `t` (sign- or zero-extended). */
 export function normalize(g: Gen, r: Reg, t: DType): void {
@@ -86,6 +88,8 @@ function evalIntAt(g: Gen, e: Expr): Val {
       if (r?.kind !== 'var') return g.error(`${e.kind}->${e.name} is not defined`, e.pos);
       return loadVar(g, r.v, []);
     }
+    case 'member':
+      return loadLvalue(g, e);
     case 'index': {
       if (e.object.kind === 'ident' && e.object.name === 'args') {
         const v = g.alloc();
@@ -94,7 +98,7 @@ function evalIntAt(g: Gen, e: Expr): Val {
         return v;
       }
       const r = g.sema.resolved.get(e);
-      if (r?.kind !== 'var') return g.error('cannot evaluate this index expression', e.pos);
+      if (r?.kind !== 'var') return loadLvalue(g, e);
       return loadVar(g, r.v, e.index);
     }
     case 'call':
@@ -156,6 +160,10 @@ function unary(g: Gen, e: Extract<Expr, { kind: 'unary' }>, t: DType): Val {
     case '++':
     case '--':
       return incDec(g, e.operand, e.op, false);
+    case '*':
+      return loadLvalue(g, e);
+    case '&':
+      return lvalueAddr(g, e.operand);
     default:
       return g.error(`operator ${e.op} is not supported here yet`, e.pos);
   }
@@ -311,6 +319,10 @@ function condAt(g: Gen, e: Expr, falseLabel: string): void {
     if (compareOps.has(e.op)) {
       const lt = g.sema.typeOf(e.left);
       const rt = g.sema.typeOf(e.right);
+      if (isString(lt) !== isString(rt)) {
+        compareWithNull(g, e, falseLabel);
+        return;
+      }
       if (isString(lt) && isString(rt)) {
         const r = compareStrings(g, e.left, e.right);
         // r is <0, 0 or >0 like strcmp
@@ -359,14 +371,14 @@ function promoteSigned(a: DType, b: DType): boolean {
 /** Evaluates an expression for its side effects only. */
 export function discard(g: Gen, e: Expr): void {
   const t = g.sema.typeOf(e);
-  if (isString(t)) {
-    const s = evalStr(g, e);
-    g.free(s.ptr);
-    return;
-  }
   if (e.kind === 'assign') {
     const v = assignValue(g, e);
     if (v) g.free(v);
+    return;
+  }
+  if (isString(t)) {
+    const s = evalStr(g, e);
+    g.free(s.ptr);
     return;
   }
   g.free(evalInt(g, e));

@@ -19,8 +19,10 @@ export const Slot = {
   zeroKey: -24,
   /** The fault record under construction: [u32 0][u32 cpu][u32 epid][u32 fault][u64 addr][u32 action][u32 pad]. */
   faultRec: -56,
+  /** Where scalar loads from kernel or user memory land before going into a register. */
+  loadTmp: -64,
 } as const;
-export const RESERVED_STACK = 56;
+export const RESERVED_STACK = 64;
 
 export interface ClauseState {
   clause: Clause;
@@ -114,10 +116,10 @@ export class Gen {
   }
 
   /**
-   * Copies `size` bytes from the address in `src` (user or kernel, told apart by the address) to `dst`,
-   * faulting on a bad address. Clobbers r0-r5.
+   * Copies `size` bytes from the address in `src` (user or kernel, told apart by the address) to `dst`
+   * (a register holding an address, or a stack offset), faulting on a bad address. Clobbers r0-r5.
    */
-  readMem(dst: Reg, size: number | Reg, src: Reg, str = false): void {
+  readMem(dst: Reg | number, size: number | Reg, src: Reg, str = false): void {
     const e = this.e;
     const kernel = e.newLabel('kread');
     const done = e.newLabel('rdone');
@@ -130,8 +132,10 @@ export class Gen {
     this.faultIfNegative(src);
   }
 
-  private readCall(dst: Reg, size: number | Reg, src: Reg, helper: number): void {
-    this.e.emit(mov64(R1, dst), typeof size === 'number' ? mov64(R2, size) : mov64(R2, size), mov64(R3, src), call(helper));
+  private readCall(dst: Reg | number, size: number | Reg, src: Reg, helper: number): void {
+    if (typeof dst === 'number') this.e.emit(mov64(R1, R10), add64(R1, dst));
+    else this.e.emit(mov64(R1, dst));
+    this.e.emit(typeof size === 'number' ? mov64(R2, size) : mov64(R2, size), mov64(R3, src), call(helper));
   }
 
   /** r0 = map lookup of the key at [r10+keySlot] or the key pointer in `keyReg`. */

@@ -9,7 +9,9 @@ import type { Val } from './emitter.js';
 import type { Gen } from './gen.js';
 import { evalInt, evalCond } from './expr.js';
 import { loadVarString } from './vars.js';
+import { lvalueAddr } from './memory.js';
 import { MapName } from './layout.js';
+import { stringSubroutine, stringSubroutineNames } from './string-subroutines.js';
 
 /** A string value: a register holding the address of a NUL-terminated buffer of `maxLen` bytes. */
 export interface StrVal {
@@ -70,6 +72,7 @@ function strAt(g: Gen, e: Expr): StrVal {
     case 'index': {
       const r = g.sema.resolved.get(e);
       if (r?.kind === 'var') return loadVarString(g, r.v, e.kind === 'index' ? e.index : []);
+      if (e.kind === 'index') return memoryString(g, e, maxLen);
       break;
     }
     case 'unary':
@@ -80,7 +83,10 @@ function strAt(g: Gen, e: Expr): StrVal {
       break;
     case 'call':
       if (e.callee === 'copyinstr') return readString(g, e.args[0], maxLen, 'user', e.args[1]);
+      if (stringSubroutineNames.has(e.callee)) return stringSubroutine(g, e);
       break;
+    case 'member':
+      return memoryString(g, e, maxLen);
     case 'ternary': {
       const out = g.alloc();
       const no = g.e.newLabel('sf');
@@ -98,6 +104,15 @@ function strAt(g: Gen, e: Expr): StrVal {
     }
   }
   return g.error(`string expression (${e.kind}${e.kind === 'call' ? ' ' + e.callee : ''}) is not supported yet`, e.pos);
+}
+
+/** A char array inside a kernel or user structure, copied out as a string. */
+function memoryString(g: Gen, e: Expr, maxLen: number): StrVal {
+  const addr = lvalueAddr(g, e);
+  const buf = scratchBuffer(g, maxLen);
+  g.readMem(buf.reg, maxLen, addr.reg, true);
+  g.free(addr);
+  return { ptr: buf, maxLen };
 }
 
 function builtinStr(g: Gen, name: string, maxLen: number): StrVal {

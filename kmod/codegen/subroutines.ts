@@ -6,8 +6,10 @@ import type { Val } from './emitter.js';
 import type { Gen } from './gen.js';
 import { evalInt } from './expr.js';
 import { evalStr } from './strings.js';
+import { intStringSubroutine, intStringSubroutineNames } from './string-subroutines.js';
 
 export function intSubroutine(g: Gen, c: Call): Val {
+  if (intStringSubroutineNames.has(c.callee)) return intStringSubroutine(g, c);
   switch (c.callee) {
     case 'strlen': {
       const s = evalStr(g, c.args[0]);

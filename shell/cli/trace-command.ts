@@ -96,6 +96,9 @@ export async function trace(args: CliArgs, opts: DOptions, table: ProbeTable, io
   }
   const stop = () => runner.stop();
   runner.onExit = () => setImmediate(stop);
+  if (runner.exited) setImmediate(stop);
+  // exit() in BEGIN was recorded while start() drained, before onExit was set.
+  if (runner.exited) setImmediate(stop);
   const unhook = io.onInterrupt?.(() => {
     if (runner.exited) process.exit(1);
     runner.interrupt();
