@@ -104,12 +104,22 @@ export class Session {
     }
   }
 
-  /** Runs the programs of dtrace:::BEGIN or END once, in the kernel, through BPF_PROG_TEST_RUN. */
-  runSpecial(which: 'BEGIN' | 'END'): void {
+  /**
+   * Runs the programs of dtrace:::BEGIN, END or ERROR once, in the kernel, through BPF_PROG_TEST_RUN;
+   * `args` become arg0.. (ERROR's arg1..arg5 describe the fault).
+   */
+  runSpecial(which: 'BEGIN' | 'END' | 'ERROR', args: bigint[] = []): void {
+    const ctx = Buffer.alloc(64);
+    args.slice(0, 8).forEach((v, i) => ctx.writeBigUInt64LE(BigInt.asUintN(64, v), 8 * i));
     for (const p of this.programs) {
       const a = p.plan.probe.attach;
-      if (a.kind === 'dtrace' && a.which === which) progTestRun(p.fd, Buffer.alloc(64));
+      if (a.kind === 'dtrace' && a.which === which) progTestRun(p.fd, ctx);
     }
+  }
+
+  /** True when some clause is enabled on dtrace:::ERROR. */
+  hasSpecial(which: 'BEGIN' | 'END' | 'ERROR'): boolean {
+    return this.programs.some((p) => p.plan.probe.attach.kind === 'dtrace' && p.plan.probe.attach.which === which);
   }
 
   /** Programs attached and running. */

@@ -5,7 +5,7 @@ import { DError } from '../../d/errors.js';
 import type { Program } from '../../d/ast.js';
 import type { ProbeTable } from '../../kmod/probes/table.js';
 import { compile, NoProbesError } from '../../kmod/codegen/compile.js';
-import { possibleCpus } from '../../kmod/session.js';
+import { possibleCpus, LoadError } from '../../kmod/session.js';
 import { matchedMessage } from '../format/trace.js';
 import { setOption, OptionError, ringBytes, type DOptions } from '../engine/options.js';
 import { TraceRun } from '../engine/trace-run.js';
@@ -92,6 +92,12 @@ export async function trace(args: CliArgs, opts: DOptions, table: ProbeTable, io
   } catch (e) {
     child?.child.kill('SIGKILL');
     runner.session.close();
+    if (e instanceof LoadError) {
+      if (opts.verbose && e.log) io.err(`dtrace: verifier log:\n${e.log.trimEnd()}\n`);
+      const owner = parsed.findLast((p) => e.pos && e.pos.offset >= p.base) ?? parsed[0];
+      const where = e.pos ? (owner.source.kind === 'script' ? `${owner.source.name}: line ${e.pos.line}: ` : `${owner.source.arg}: `) : '';
+      throw new Fatal(`failed to enable ${where}${e.message}${opts.verbose ? '' : ' (-x verbose shows the verifier log)'}`);
+    }
     throw e;
   }
   const stop = () => runner.stop();

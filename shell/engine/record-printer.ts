@@ -13,6 +13,8 @@ export interface PrinterHost {
   aggop(op: 'clear' | 'trunc' | 'normalize' | 'denormalize', agg: string, arg?: bigint): void;
   /** exit(status) was recorded. */
   exit(status: number): void;
+  /** A clause faulted (after its message is printed): fires dtrace:::ERROR. */
+  faulted?(epid: number, action: number, fault: number, addr: bigint): void;
 }
 
 export interface PrinterOptions {
@@ -123,9 +125,10 @@ export class RecordPrinter {
     const ep = this.byEpid[epid];
     if (!ep) return;
     const p = ep.probe;
-    this.host.err(formatFault({
-      epid, probeId: p.id, provider: p.provider, module: p.module, func: p.func, name: p.name,
-      fault: buf.readUInt32LE(off + 12), addr: buf.readBigUInt64LE(off + 16), action: buf.readUInt32LE(off + 24),
-    }));
+    const fault = buf.readUInt32LE(off + 12);
+    const addr = buf.readBigUInt64LE(off + 16);
+    const action = buf.readUInt32LE(off + 24);
+    this.host.err(formatFault({ epid, probeId: p.id, provider: p.provider, module: p.module, func: p.func, name: p.name, fault, addr, action }));
+    this.host.faulted?.(epid, action, fault, addr);
   }
 }

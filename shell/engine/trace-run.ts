@@ -60,6 +60,17 @@ export class TraceRun implements PrinterHost {
     this.io.out(s);
   }
 
+  faulted(epid: number, action: number, fault: number, addr: bigint): void {
+    // dtrace:::ERROR: arg1 = EPID, arg2 = action, arg3 = DIF offset (none in BPF), arg4 = fault, arg5 = address.
+    if (this.hasError) this.session.runSpecial('ERROR', [0n, BigInt(epid), BigInt(action), -1n, BigInt(fault), addr]);
+  }
+
+  private get hasError(): boolean {
+    return (this.errorEnabled ??= this.session.hasSpecial('ERROR'));
+  }
+
+  private errorEnabled?: boolean;
+
   /** Ctrl-C: stop as exit(0) would, after dtrace's cosmetic newline (g_newline). */
   interrupt(): void {
     if (this.stopped) return;
