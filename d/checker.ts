@@ -218,8 +218,12 @@ class Checker {
       case 'macro':
         return this.set(e, this.macro(e));
       case 'self':
-      case 'this':
-        return this.set(e, this.variable(e.kind, e.name, e.pos));
+      case 'this': {
+        const t = this.variable(e.kind, e.name, e.pos);
+        const v = this.vars.get(varKey(e.kind, e.name));
+        if (v) this.resolved.set(e, { kind: 'var', v });
+        return this.set(e, t);
+      }
       case 'agg':
         this.error('aggregations may only be assigned a value with an aggregating function such as count()', e.pos);
       // falls through (never returns)
@@ -232,6 +236,7 @@ class Checker {
       case 'unary':
         return this.set(e, this.unary(e));
       case 'postfix': {
+        this.implicitInt(e.operand);
         const t = this.expr(e.operand);
         this.lvalue(e.operand);
         if (!isInt(t) && t.kind !== 'ptr') this.error(`operator ${e.op} requires an integer or pointer operand`, e.pos);
@@ -424,6 +429,7 @@ class Checker {
   private assign(e: Extract<Expr, { kind: 'assign' }>): DType {
     const t = e.target;
     if (t.kind === 'agg') return this.aggAssign(t, e.value, e.op, e.pos);
+    if (e.op !== '=') this.implicitInt(t);
     const vt = this.expr(e.value);
     if (vt.kind === 'void') this.error('cannot assign the result of a void function', e.value.pos);
     this.lvalue(t);
@@ -518,7 +524,20 @@ class Checker {
     return undefined;
   }
 
+  /** `x++`, `self->n += 1` on a variable never assigned before declare it as an int64 (D's implicit int). */
+  private implicitInt(e: Expr): void {
+    const declare = (scope: VarScope, name: string, keys?: Expr[]) => {
+      if (!this.vars.has(varKey(scope, name))) this.declare(scope, name, int64, keys?.map((k) => this.expr(k)), e.pos);
+    };
+    if (e.kind === 'ident' && !builtinVars.has(e.name) && !this.inlines.has(e.name)) declare('global', e.name);
+    else if (e.kind === 'self' || e.kind === 'this') declare(e.kind, e.name);
+    else if (e.kind === 'index' && (e.object.kind === 'ident' || e.object.kind === 'self') && !(e.object.kind === 'ident' && e.object.name === 'args')) {
+      declare(e.object.kind === 'self' ? 'self' : 'global', e.object.name, e.index);
+    }
+  }
+
   private unary(e: Extract<Expr, { kind: 'unary' }>): DType {
+    if (e.op === '++' || e.op === '--') this.implicitInt(e.operand);
     const t = this.expr(e.operand);
     switch (e.op) {
       case 'stringof':

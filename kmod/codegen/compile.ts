@@ -60,16 +60,16 @@ function expandMacros(text: string, macros: CompileOptions['macros']): string {
 
 export function compile(program: Program, table: ProbeTable, opts: CompileOptions): CompiledProgram {
   const { clauses, probes } = matchClauses(program, table, opts.macros);
+  const types = opts.types ?? new BtfTypes(() => loadKernelBtf());
   const argTypes = (i: number): DType[] | undefined => {
     const p = probes[i]?.[0];
     if (!p) return undefined;
     try {
-      return probeContext(p).argTypes;
+      return probeContext(p, types).argTypes;
     } catch {
       return undefined;
     }
   };
-  const types = opts.types ?? new BtfTypes(() => loadKernelBtf());
   const sema: Sema = check(program, { strsize: opts.strsize, macros: opts.macros, argTypes, types });
   const layout = new Layout(opts.bufsize, opts.dynvarMax, opts.aggMax);
   const vars = planVars(sema.vars.values(), { layout, strsize: opts.strsize });
@@ -89,7 +89,7 @@ export function compile(program: Program, table: ProbeTable, opts: CompileOption
   const programs: ProgramPlan[] = [];
   const epids: EnabledProbe[] = [];
   for (const { probe, clauses: cs } of byProbe.values()) {
-    const { program: prog, epids: e } = generateProgram(probe, cs, sema, layout, aggs, vars);
+    const { program: prog, epids: e } = generateProgram(probe, cs, sema, layout, aggs, vars, types);
     programs.push(prog);
     epids.push(...e);
   }

@@ -1,9 +1,11 @@
 // How a program reads its probe's arguments: per attach kind, the program type and the loads of arg0..argN.
-import { R10, alu64, ldx, mov64, type Reg } from '../asm/insn.js';
+import { R0, R10, alu64, ldx, mov64, type Reg } from '../asm/insn.js';
 import { ProgType } from '../sys/bpf.js';
 import type { Probe } from '../probes/probe.js';
 import { readEventFormat } from '../probes/tracefs-format.js';
-import { int64, int32, uint64, int16, uint16, int8, uint8, uint32, type DType, type IntType } from '../../d/types.js';
+import { int64, isString, type DType } from '../../d/types.js';
+import type { KernelTypes } from '../../d/kernel-types.js';
+import { fieldType } from './field-types.js';
 import type { Emitter } from './emitter.js';
 
 /** Stack slot where the prologue saves the context pointer. */
@@ -14,6 +16,8 @@ interface ArgField {
   size: number;
   signed: boolean;
   type: DType;
+  /** The value lives in the record: a char array, or a __data_loc string (u32: offset | length << 16). */
+  inline?: 'array' | 'dataloc';
 }
 
 export interface ProbeContext {
@@ -22,13 +26,8 @@ export interface ProbeContext {
   argTypes: DType[];
   /** Emits a load of argN (as a 64-bit value) into dst. */
   loadArg(e: Emitter, n: number, dst: Reg): void;
-}
-
-function intType(size: number, signed: boolean): IntType {
-  if (size === 8) return signed ? int64 : uint64;
-  if (size === 4) return signed ? int32 : uint32;
-  if (size === 2) return signed ? int16 : uint16;
-  return signed ? int8 : uint8;
+  /** For string-typed args[n] stored in the record itself: emits dst = the string's address. */
+  argAddr?(e: Emitter, n: number, dst: Reg): void;
 }
 
 function loadField(e: Emitter, f: ArgField | undefined, dst: Reg): void {
@@ -46,16 +45,15 @@ function loadField(e: Emitter, f: ArgField | undefined, dst: Reg): void {
 }
 
 /** Tracepoint programs: fields after the common ones, in the order the format file lists them. */
-function tracepointContext(group: string, event: string): ProbeContext {
+function tracepointContext(group: string, event: string, types?: KernelTypes): ProbeContext {
   const fmt = readEventFormat(group, event);
   let fields: ArgField[] = fmt.fields
     .filter((f) => !f.common && f.name !== '__syscall_nr')
-    .map((f) => ({
-      offset: f.offset,
-      size: f.size,
-      signed: f.signed,
-      type: f.dataLoc || f.arrayLen !== undefined ? int64 : f.type.includes('*') ? uint64 : intType(f.size, f.signed),
-    }));
+    .map((f) => {
+      const type = fieldType(f, types);
+      const inline = f.dataLoc ? 'dataloc' : isString(type) ? 'array' : undefined;
+      return { offset: f.offset, size: f.size, signed: f.signed, type, inline };
+    });
   if (group === 'syscalls' && event.startsWith('sys_exit_')) {
     // DTrace: on return, arg0 and arg1 both hold the return value.
     fields = [fields[0], fields[0]];
@@ -63,8 +61,24 @@ function tracepointContext(group: string, event: string): ProbeContext {
   return {
     progType: ProgType.TRACEPOINT,
     argTypes: fields.map((f) => f.type),
-    loadArg: (e, n, dst) => loadField(e, fields[n], dst),
+    loadArg: (e, n, dst) => {
+      const f = fields[n];
+      if (f?.inline) {
+        // argN of an inline string is its address, as DTrace gives for arrays
+        tracepointAddr(e, f, dst);
+        return;
+      }
+      loadField(e, f, dst);
+    },
+    argAddr: (e, n, dst) => tracepointAddr(e, fields[n], dst),
   };
+}
+
+function tracepointAddr(e: Emitter, f: ArgField, dst: Reg): void {
+  e.emit(ldx(8, dst, R10, CTX_SLOT));
+  if (f.inline === 'dataloc') {
+    e.emit(ldx(4, R0, dst, f.offset), alu64('and', R0, 0xffff), alu64('add', dst, R0));
+  } else e.emit(alu64('add', dst, f.offset));
 }
 
 /** BEGIN/END/ERROR run as raw tracepoint programs through BPF_PROG_TEST_RUN; ERROR's args come in the context. */
@@ -77,11 +91,11 @@ function dtraceContext(which: string): ProbeContext {
   };
 }
 
-export function probeContext(probe: Probe): ProbeContext {
+export function probeContext(probe: Probe, types?: KernelTypes): ProbeContext {
   const a = probe.attach;
   switch (a.kind) {
     case 'tracepoint':
-      return tracepointContext(a.group, a.event);
+      return tracepointContext(a.group, a.event, types);
     case 'dtrace':
       return dtraceContext(a.which);
     case 'fbt':

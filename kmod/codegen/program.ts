@@ -10,6 +10,7 @@ import type { Probe } from '../probes/probe.js';
 import { Gen, Slot } from './gen.js';
 import { Emitter } from './emitter.js';
 import { probeContext } from './context.js';
+import type { KernelTypes } from '../../d/kernel-types.js';
 import { Layout, MapName } from './layout.js';
 import { planRecord, compileStmt } from './actions.js';
 import { evalCond } from './expr.js';
@@ -27,8 +28,9 @@ export interface ClauseOnProbe {
 /** Generates the program for one probe running `clauses` in order; returns it and its EPIDs' layouts. */
 export function generateProgram(
   probe: Probe, clauses: ClauseOnProbe[], sema: Sema, layout: Layout, aggs: Map<string, AggPlan>, vars: Map<string, VarPlan>,
+  types?: KernelTypes,
 ): { program: ProgramPlan; epids: EnabledProbe[] } {
-  const ctx = probeContext(probe);
+  const ctx = probeContext(probe, types);
   const g = new Gen(sema, probe, layout, ctx, aggs, vars);
   const body = g.e;
   const epids: EnabledProbe[] = [];

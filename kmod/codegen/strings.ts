@@ -72,6 +72,14 @@ function strAt(g: Gen, e: Expr): StrVal {
     case 'index': {
       const r = g.sema.resolved.get(e);
       if (r?.kind === 'var') return loadVarString(g, r.v, e.kind === 'index' ? e.index : []);
+      if (e.kind === 'index' && e.object.kind === 'ident' && e.object.name === 'args' && g.ctx.argAddr) {
+        const addr = g.alloc();
+        g.ctx.argAddr(g.e, Number(e.index[0].kind === 'int' ? e.index[0].value : 0n), addr.reg);
+        const buf = scratchBuffer(g, maxLen);
+        g.readMem(buf.reg, maxLen, addr.reg, true);
+        g.free(addr);
+        return { ptr: buf, maxLen };
+      }
       if (e.kind === 'index') return memoryString(g, e, maxLen);
       break;
     }
