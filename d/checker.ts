@@ -669,8 +669,10 @@ class Checker {
       case 'strtoll': str(0); return int64;
       case 'stack': return { kind: 'stack', frames: e.args[0] ? Number(this.constValue(e.args[0]) ?? 20n) : 20 };
       case 'ustack': return { kind: 'ustack', frames: e.args[0] ? Number(this.constValue(e.args[0]) ?? 20n) : 20 };
-      case 'func': case 'sym': return { kind: 'sym' };
-      case 'ufunc': case 'usym': return { kind: 'usym' };
+      case 'func': case 'sym': return { kind: 'sym', fn: name === 'func' ? 'func' : 'sym' };
+      case 'mod': return { kind: 'sym', fn: 'mod' };
+      case 'ufunc': case 'usym': return { kind: 'usym', fn: name === 'ufunc' ? 'func' : 'sym' };
+      case 'umod': return { kind: 'usym', fn: 'mod' };
       case 'copyin': return { kind: 'ptr', to: char, name: 'void *' };
       case 'inet_ntoa': return S;
       default: return int64;

@@ -41,6 +41,8 @@ export interface VoidType {
 export interface SpecialType {
   kind: 'stack' | 'ustack' | 'sym' | 'usym';
   frames?: number;
+  /** How a sym/usym prints: with offset (sym), function only (func), module only (mod). */
+  fn?: 'sym' | 'func' | 'mod';
 }
 
 export type DType = IntType | StringType | PtrType | BtfType | VoidType | SpecialType;
@@ -73,10 +75,10 @@ export function sizeOf(t: DType): number {
     case 'string': return t.maxLen;
     case 'btf': return t.size;
     case 'void': return 0;
-    case 'stack':
-    case 'ustack': return 8 * (t.frames ?? 20);
-    case 'sym':
-    case 'usym': return 8;
+    case 'stack': return 8 * ((t.frames ?? 20) + 1); // [bytes][pcs...]
+    case 'ustack': return 8 * ((t.frames ?? 20) + 2); // [bytes][pid][pcs...]
+    case 'sym': return 8; // [addr]
+    case 'usym': return 16; // [addr][pid]
   }
 }
 

@@ -8,6 +8,7 @@ import { MapName } from './layout.js';
 import { evalCond, evalInt, discard } from './expr.js';
 import { strInto } from './strings.js';
 import { aggregate } from './aggregate.js';
+import { storeSpecial } from './special.js';
 
 /** Actions whose data goes into the clause's record. */
 const dataActions = new Set(['printf', 'trace', 'exit', 'printa', 'clear', 'trunc', 'normalize', 'denormalize', 'stack', 'ustack']);
@@ -56,7 +57,7 @@ export function planRecord(g: Gen, body: Stmt[]): RecordPlan {
     const align = isString(type) ? 1 : Math.min(8, size);
     off = (off + align - 1) & ~(align - 1);
     const f = { offset: off, type };
-    off += isString(type) ? size : 8;
+    off += isString(type) || size > 8 ? size : 8;
     return f;
   };
   for (const a of list) {
@@ -90,6 +91,13 @@ export function planRecord(g: Gen, body: Stmt[]): RecordPlan {
       case 'denormalize':
         a.plan = { kind: 'aggop', op: c.callee, agg: aggName(c.args[0]) };
         break;
+      case 'stack':
+      case 'ustack': {
+        const t = fieldType(g, c);
+        a.fields = [place(t)];
+        a.plan = { kind: c.callee, field: a.fields[0], frames: t.kind === 'stack' || t.kind === 'ustack' ? t.frames ?? 20 : 20 };
+        break;
+      }
       case 'trunc':
       case 'normalize': {
         const field = c.args[1] ? place(int64) : undefined;
@@ -162,7 +170,8 @@ function expressionStatement(g: Gen, e: Expr, rec: RecordPlan): void {
 
 function recordAction(g: Gen, a: RecordedAction, rec: RecordPlan): void {
   const c = a.call;
-  const valueArgs = c.callee === 'printf' ? c.args.slice(1) : c.callee === 'trace' || c.callee === 'exit' ? c.args : c.args.slice(1);
+  const valueArgs = c.callee === 'printf' ? c.args.slice(1) : c.callee === 'trace' || c.callee === 'exit' ? c.args
+    : c.callee === 'stack' || c.callee === 'ustack' ? [c] : c.args.slice(1);
   a.fields.forEach((f, i) => storeField(g, f, valueArgs[i]));
   if (rec.maskOffset !== undefined) {
     const p = g.alloc();
@@ -177,6 +186,14 @@ function recordAction(g: Gen, a: RecordedAction, rec: RecordPlan): void {
 
 /** Evaluates `e` into the record field `f`. */
 function storeField(g: Gen, f: Field, e: Expr): void {
+  const t = f.type;
+  if (t.kind === 'stack' || t.kind === 'ustack' || t.kind === 'sym' || t.kind === 'usym') {
+    const dst = g.alloc();
+    g.scratchPtr(dst.reg, g.recordBase + f.offset);
+    storeSpecial(g, dst.reg, t, e);
+    g.free(dst);
+    return;
+  }
   if (isString(f.type)) {
     const dst = g.alloc();
     g.scratchPtr(dst.reg, g.recordBase + f.offset);

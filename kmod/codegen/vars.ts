@@ -15,6 +15,7 @@ import { MapName } from './layout.js';
 import type { StrVal } from './strings.js';
 import { evalInt, normalize } from './expr.js';
 import { strInto, copyString, zeroFill } from './strings.js';
+import { storeSpecial } from './special.js';
 
 const loadSize = (t: DType): 1 | 2 | 4 | 8 => (t.kind === 'int' ? t.size : 8);
 
@@ -23,7 +24,7 @@ export function keyLayout(types: DType[], prefix = 0): { fields: Field[]; size: 
   let off = prefix;
   const fields = types.map((type) => {
     const f = { offset: off, type };
-    off += isString(type) ? (type.maxLen + 7) & ~7 : 8;
+    off += isString(type) ? (type.maxLen + 7) & ~7 : Math.max(8, (sizeOf(type) + 7) & ~7);
     return f;
   });
   return { fields, size: off };
@@ -44,6 +45,12 @@ export function buildKey(g: Gen, fields: Field[], size: number, exprs: Expr[], t
       strInto(g, exprs[i], dst, f.type.maxLen, true);
       // pad the rounding bytes too
       zeroFill(g, key.reg, f.offset + f.type.maxLen, f.offset + ((f.type.maxLen + 7) & ~7));
+      g.free(dst);
+    } else if (f.type.kind === 'stack' || f.type.kind === 'ustack' || f.type.kind === 'sym' || f.type.kind === 'usym') {
+      const dst = g.alloc();
+      g.e.emit(mov64(dst.reg, key.reg), add64(dst.reg, f.offset));
+      zeroFill(g, dst.reg, 0, sizeOf(f.type));
+      storeSpecial(g, dst.reg, f.type, exprs[i]);
       g.free(dst);
     } else {
       const v = evalInt(g, exprs[i]);

@@ -4,11 +4,21 @@ import { SysError } from '../sys/errno.js';
 import { isString, type DType } from '../../d/types.js';
 import type { AggPlan, Field } from '../codegen/plan.js';
 import { aggParams } from '../codegen/aggregate.js';
+import { decodeStack, decodeSym } from './special.js';
 import { mergePerCpu, type AggKey, type Aggregation, type AggEntry } from './aggregation.js';
 
 /** Decodes one key field from a key buffer. */
 export function decodeKeyField(buf: Buffer, base: number, f: Field): AggKey {
   const t: DType = f.type;
+  if (t.kind === 'stack' || t.kind === 'ustack') {
+    const s = decodeStack(buf, base + f.offset, t);
+    return { type: t.kind, frames: s.frames, pcs: s.pcs };
+  }
+  if (t.kind === 'sym' || t.kind === 'usym') {
+    const s = decodeSym(buf, base + f.offset, t);
+    const type = t.fn === 'mod' ? (t.kind === 'sym' ? 'mod' : 'umod') : t.kind;
+    return { type, value: s.text, addr: s.addr, ...(s.pid !== undefined ? { pid: BigInt(s.pid) } : {}) } as AggKey;
+  }
   if (isString(t)) {
     const start = base + f.offset;
     let end = buf.indexOf(0, start);

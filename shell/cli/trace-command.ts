@@ -86,7 +86,7 @@ export async function trace(args: CliArgs, opts: DOptions, table: ProbeTable, io
     return 0;
   }
 
-  const runner = new TraceRun(compiled, opts, out);
+  const runner = new TraceRun(compiled, opts, out, target);
   try {
     runner.start();
   } catch (e) {

@@ -3,7 +3,10 @@ import { isString, type DType } from '../../d/types.js';
 import type { CompiledProgram, EnabledProbe, Field, ActionPlan } from '../../kmod/codegen/plan.js';
 import { ERROR_EPID } from '../../kmod/codegen/plan.js';
 import { compilePrintf, type CompiledPrintf, type PrintfValue } from '../format/printf.js';
-import { probeHeader, probeLine, recordEnd, traceInt, traceString, formatFault } from '../format/trace.js';
+import { probeHeader, probeLine, recordEnd, traceInt, traceString, traceStack, traceSym, formatFault } from '../format/trace.js';
+import { decodeStack, decodeSym } from '../../kmod/consumer/special.js';
+import { formatKernelAddr } from '../../kmod/symbols/kallsyms.js';
+import { formatUserAddr } from '../../kmod/symbols/process.js';
 
 /** What the printer needs from the run: output streams and aggregation actions. */
 export interface PrinterHost {
@@ -20,12 +23,17 @@ export interface PrinterHost {
 export interface PrinterOptions {
   quiet: boolean;
   strsize: number;
+  stackindent?: number;
+  /** $target, whose symbols %A uses. */
+  target?: number;
 }
 
 /** Reads a record field as the value printf()/trace() take. */
 export function readField(buf: Buffer, base: number, f: Field): PrintfValue {
   const t: DType = f.type;
   const at = base + f.offset;
+  if (t.kind === 'stack' || t.kind === 'ustack') return decodeStack(buf, at, t).frames;
+  if (t.kind === 'sym' || t.kind === 'usym') return decodeSym(buf, at, t).text;
   if (isString(t)) {
     let end = buf.indexOf(0, at);
     if (end < 0 || end > at + t.maxLen) end = at + t.maxLen;
@@ -56,12 +64,25 @@ export class RecordPrinter {
     const quiet = this.opts.quiet;
     switch (a.kind) {
       case 'printf': {
-        const fmt: CompiledPrintf = compilePrintf(a.format, { strsize: this.opts.strsize });
+        const fmt: CompiledPrintf = compilePrintf(a.format, {
+          strsize: this.opts.strsize,
+          symbolize: (addr) => formatKernelAddr(addr),
+          usymbolize: (addr) => (this.opts.target ? formatUserAddr(this.opts.target, addr) : undefined) ?? `0x${addr.toString(16)}`,
+        });
         const fields = a.args;
         return (buf, base) => fmt(fields.map((f) => readField(buf, base, f)));
       }
+      case 'stack':
+      case 'ustack': {
+        const f = a.field;
+        return (buf, base) => traceStack(readField(buf, base, f) as string[], { stackindent: this.opts.stackindent });
+      }
       case 'trace': {
         const f = a.field;
+        if (f.type.kind === 'stack' || f.type.kind === 'ustack') {
+          return (buf, base) => traceStack(readField(buf, base, f) as string[], { stackindent: this.opts.stackindent });
+        }
+        if (f.type.kind === 'sym' || f.type.kind === 'usym') return (buf, base) => traceSym(readField(buf, base, f) as string);
         if (isString(f.type)) return (buf, base) => traceString(readField(buf, base, f) as string, { quiet, strsize: this.opts.strsize });
         const size = f.type.kind === 'int' ? f.type.size : 8;
         return (buf, base) => traceInt(readField(buf, base, f) as bigint, size, { quiet });

@@ -34,9 +34,9 @@ export class TraceRun implements PrinterHost {
   /** Called once when exit() was recorded, so the owner can stop the run. */
   onExit?: () => void;
 
-  constructor(readonly compiled: CompiledProgram, private opts: DOptions, private io: Output) {
+  constructor(readonly compiled: CompiledProgram, private opts: DOptions, private io: Output, target?: number) {
     this.session = new Session(compiled);
-    this.printer = new RecordPrinter(compiled, this, { quiet: opts.quiet, strsize: opts.strsize });
+    this.printer = new RecordPrinter(compiled, this, { quiet: opts.quiet, strsize: opts.strsize, stackindent: opts.stackindent, target });
     this.done = new Promise((r) => (this.resolveDone = r));
   }
 
