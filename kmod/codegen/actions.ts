@@ -1,9 +1,10 @@
 // Clause statements: actions that record data (printf, trace, exit, ...), aggregations, and control flow.
 import type { Call, Expr, Stmt } from '../../d/ast.js';
 import { isString, int64, sizeOf, type DType } from '../../d/types.js';
-import { ldMapValue, st, stx, mov64, add64, ldx, alu64, ja, R1, R2 } from '../asm/insn.js';
+import { ldMapValue, st, stx, mov64, add64, ldx, alu64, ja, jmp, R1, R2, R10 } from '../asm/insn.js';
+import { Slot } from './gen.js';
 import type { Gen } from './gen.js';
-import { State, RECORD_HEADER, type ActionPlan, type Field } from './plan.js';
+import { State, RECORD_HEADER, NSPEC, type ActionPlan, type Field } from './plan.js';
 import { MapName } from './layout.js';
 import { evalCond, evalInt, discard } from './expr.js';
 import { strInto } from './strings.js';
@@ -11,7 +12,8 @@ import { aggregate } from './aggregate.js';
 import { storeSpecial } from './special.js';
 
 /** Actions whose data goes into the clause's record. */
-const dataActions = new Set(['printf', 'trace', 'exit', 'printa', 'clear', 'trunc', 'normalize', 'denormalize', 'stack', 'ustack']);
+const dataActions = new Set(['printf', 'trace', 'exit', 'printa', 'clear', 'trunc', 'normalize', 'denormalize', 'stack', 'ustack',
+  'commit', 'discard']);
 
 /** A data action's place in the record: its plan and fields, and its bit in the taken-mask. */
 export interface RecordedAction {
@@ -91,6 +93,11 @@ export function planRecord(g: Gen, body: Stmt[]): RecordPlan {
       case 'denormalize':
         a.plan = { kind: 'aggop', op: c.callee, agg: aggName(c.args[0]) };
         break;
+      case 'commit':
+      case 'discard':
+        a.fields = [place(int64)];
+        a.plan = { kind: c.callee, field: a.fields[0] };
+        break;
       case 'stack':
       case 'ustack': {
         const t = fieldType(g, c);
@@ -152,7 +159,31 @@ export function compileStmt(g: Gen, s: Stmt, rec: RecordPlan, actionIndex: () =>
   }
 }
 
+/** speculate(id): this clause's record goes to speculation `id` (1..NSPEC; 0 leaves it in the principal buffer). */
+function speculate(g: Gen, id: Expr): void {
+  const v = evalInt(g, id);
+  const ok = g.e.newLabel('spok');
+  g.e.emit(jmp('jle', v.reg, NSPEC, ok), mov64(v.reg, 0));
+  g.e.place(ok);
+  g.e.emit(stx(8, R10, Slot.spec, v.reg));
+  g.free(v);
+}
+
+/** Frees a speculation's slot once its commit/discard record is on its way to the consumer. */
+function releaseSpeculation(g: Gen, id: Expr): void {
+  const v = evalInt(g, id);
+  const skip = g.e.newLabel('sprel');
+  g.e.emit(jmp('jeq', v.reg, 0, skip), jmp('jgt', v.reg, NSPEC, skip), alu64('sub', v.reg, 1), alu64('lsh', v.reg, 3));
+  g.e.emit(ldMapValue(R1, MapName.spec, 0), alu64('add', R1, v.reg), st(8, R1, 0, 0));
+  g.e.place(skip);
+  g.free(v);
+}
+
 function expressionStatement(g: Gen, e: Expr, rec: RecordPlan): void {
+  if (e.kind === 'call' && e.callee === 'speculate') {
+    speculate(g, e.args[0]);
+    return;
+  }
   if (e.kind === 'assign' && e.target.kind === 'agg') {
     const v = e.value as Call;
     aggregate(g, e.target.name, e.target.keys ?? [], v.args);
@@ -170,8 +201,10 @@ function expressionStatement(g: Gen, e: Expr, rec: RecordPlan): void {
 
 function recordAction(g: Gen, a: RecordedAction, rec: RecordPlan): void {
   const c = a.call;
-  const valueArgs = c.callee === 'printf' ? c.args.slice(1) : c.callee === 'trace' || c.callee === 'exit' ? c.args
-    : c.callee === 'stack' || c.callee === 'ustack' ? [c] : c.args.slice(1);
+  // Which expressions fill the fields: printf's after the format; trace/exit/commit/discard their one
+  // argument; stack()/ustack() the call itself; trunc/normalize the argument after the aggregation.
+  const valueArgs = c.callee === 'stack' || c.callee === 'ustack' ? [c]
+    : ['trace', 'exit', 'commit', 'discard'].includes(c.callee) ? c.args : c.args.slice(1);
   a.fields.forEach((f, i) => storeField(g, f, valueArgs[i]));
   if (rec.maskOffset !== undefined) {
     const p = g.alloc();
@@ -182,6 +215,7 @@ function recordAction(g: Gen, a: RecordedAction, rec: RecordPlan): void {
   if (c.callee === 'exit') {
     g.e.emit(ldMapValue(R1, MapName.state, 0), st(4, R1, 0, State.DRAINING));
   }
+  if (c.callee === 'commit' || c.callee === 'discard') releaseSpeculation(g, c.args[0]);
 }
 
 /** Evaluates `e` into the record field `f`. */

@@ -21,8 +21,10 @@ export const Slot = {
   faultRec: -56,
   /** Where scalar loads from kernel or user memory land before going into a register. */
   loadTmp: -64,
+  /** The speculation this clause's record goes to (speculate()), 0 for the principal buffer. */
+  spec: -72,
 } as const;
-export const RESERVED_STACK = 64;
+export const RESERVED_STACK = 72;
 
 export interface ClauseState {
   clause: Clause;

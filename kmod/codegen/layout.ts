@@ -1,6 +1,6 @@
 // Session-wide data layout: the maps every program shares, globals, string constants and scratch sizes.
 import type { MapPlan } from './plan.js';
-import { COUNTERS } from './plan.js';
+import { COUNTERS, NSPEC } from './plan.js';
 import { MapType, BPF_F_NO_PREALLOC } from '../sys/bpf.js';
 
 /** Names of the maps every session has. */
@@ -12,6 +12,7 @@ export const MapName = {
   globals: 'globals',
   rodata: 'rodata',
   zeros: 'zeros',
+  spec: 'spec',
 } as const;
 
 /** Grows as code generation asks for room; turned into map specs at the end. */
@@ -91,6 +92,7 @@ export class Layout {
       arr(MapName.globals, this.globalsSize),
       arr(MapName.rodata, this.rodataSize + 8),
       arr(MapName.zeros, this.zerosSize),
+      arr(MapName.spec, 8 * NSPEC),
       ...this.extraMaps,
     ];
   }

@@ -20,7 +20,8 @@ export type ActionPlan =
   | { kind: 'exit'; field: Field }
   | { kind: 'printa'; format?: string; aggs: string[] }
   | { kind: 'aggop'; op: 'clear' | 'trunc' | 'normalize' | 'denormalize'; agg: string; field?: Field }
-  | { kind: 'stack' | 'ustack'; field: Field; frames: number };
+  | { kind: 'stack' | 'ustack'; field: Field; frames: number }
+  | { kind: 'commit' | 'discard'; field: Field };
 
 /** An enabled probe (EPID): one clause on one probe, and the layout of its records. */
 export interface EnabledProbe {
@@ -73,7 +74,7 @@ export interface MapPlan {
   spec: MapSpec;
 }
 
-/** Record header: u32 epid, u32 cpu. */
+/** Record header: u32 epid, u16 cpu, u16 speculation (0 = principal buffer). */
 export const RECORD_HEADER = 8;
 /** EPID used by fault records. */
 export const ERROR_EPID = 0;
@@ -87,6 +88,8 @@ export const Fault = { BADADDR: 1, BADALIGN: 2, ILLOP: 3, DIVZERO: 4, NOSCRATCH:
 /** Slots of the per-CPU counters map. */
 export const Counter = { DROPS: 0, AGGDROPS: 1, DYNDROPS: 2, SPECDROPS: 3, ERRORS: 4 } as const;
 export const COUNTERS = 8;
+/** Speculation buffers (the nspec option's default). */
+export const NSPEC = 8;
 
 /** Activity states stored in the state map. */
 export const State = { ACTIVE: 0, DRAINING: 1, STOPPED: 2, WARMUP: 3 } as const;

@@ -3,7 +3,7 @@ import type { Clause } from '../../d/ast.js';
 import type { Sema } from '../../d/checker.js';
 import { isString } from '../../d/types.js';
 import {
-  R0, R1, R2, R3, R4, R10, call, exit, ja, jmp, ldMap, ldMapValue, ldx, mov64, st, stx, add64, type Item,
+  R0, R1, R2, R3, R4, R10, alu64, call, exit, ja, jmp, ldMap, ldMapValue, ldx, mov64, st, stx, add64, type Item,
 } from '../asm/insn.js';
 import { Helper, BPF_RB_NO_WAKEUP } from '../asm/helpers.js';
 import type { Probe } from '../probes/probe.js';
@@ -70,9 +70,11 @@ export function generateProgram(
       g.scratchPtr(R1, g.recordBase + rec.maskOffset);
       body.emit(st(8, R1, 0, 0));
     }
+    const speculates = usesSpeculate(c.clause);
+    if (speculates) body.emit(st(8, R10, Slot.spec, 0));
     let action = 0;
     for (const s of c.clause.body) compileStmt(g, s, rec, () => ++action);
-    if (rec.records) submitRecord(g, c.epid, rec.size, rec.maskOffset);
+    if (rec.records) submitRecord(g, c.epid, rec.size, rec.maskOffset, speculates);
     if (g.clause.faultUsed) {
       body.emit(ja(next));
       body.place(faultLabel);
@@ -100,13 +102,24 @@ export function generateProgram(
 }
 
 /** Fills the record header and hands the record to the ring buffer (a failure counts as a drop). */
-function submitRecord(g: Gen, epid: number, size: number, maskOffset: number | undefined): void {
+function usesSpeculate(c: Clause): boolean {
+  const walk = (n: unknown): boolean => {
+    if (!n || typeof n !== 'object') return false;
+    if ((n as { kind?: string; callee?: string }).kind === 'call' && (n as { callee: string }).callee === 'speculate') return true;
+    return Object.entries(n).some(([k, v]) => k !== 'pos' && walk(v));
+  };
+  return walk(c.body);
+}
+
+function submitRecord(g: Gen, epid: number, size: number, maskOffset: number | undefined, speculates: boolean): void {
   const e = g.e;
   const skip = e.newLabel('nosub');
   const rec = g.alloc();
   g.scratchPtr(rec.reg, g.recordBase);
   if (maskOffset !== undefined) e.emit(ldx(8, R1, rec.reg, maskOffset), jmp('jeq', R1, 0, skip));
-  e.emit(st(4, rec.reg, 0, epid), call(Helper.get_smp_processor_id), stx(4, rec.reg, 4, R0));
+  e.emit(st(4, rec.reg, 0, epid), call(Helper.get_smp_processor_id));
+  if (speculates) e.emit(ldx(8, R1, R10, Slot.spec), alu64('lsh', R1, 16), alu64('or', R0, R1));
+  e.emit(stx(4, rec.reg, 4, R0));
   e.emit(ldMap(R1, MapName.ring), mov64(R2, rec.reg), mov64(R3, size), mov64(R4, BPF_RB_NO_WAKEUP), call(Helper.ringbuf_output));
   const ok = e.newLabel('subok');
   e.emit(jmp('jeq', R0, 0, ok));

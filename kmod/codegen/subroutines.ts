@@ -1,6 +1,10 @@
 // Subroutines that return integers: strlen, rand, byte-order conversions.
 import type { Call } from '../../d/ast.js';
-import { R0, R1, R2, alu64, bswapToBe, call, ja, jmp, ldx, mov64 } from '../asm/insn.js';
+import { R0, R1, R2, alu64, atomicOp, bswapToBe, call, ja, jmp, ldMapValue, ldx, mov64 } from '../asm/insn.js';
+import { BPF_CMPXCHG } from '../asm/opcodes.js';
+import { MapName } from './layout.js';
+import { Counter, NSPEC } from './plan.js';
+import { bumpCounter } from './vars.js';
 import { Helper } from '../asm/helpers.js';
 import type { Val } from './emitter.js';
 import type { Gen } from './gen.js';
@@ -22,6 +26,24 @@ export function intSubroutine(g: Gen, c: Call): Val {
         jmp('jeq', R1, 0, done), alu64('add', out.reg, 1), ja(loop));
       g.e.place(done);
       g.free(s.ptr);
+      return out;
+    }
+    case 'speculation': {
+      // Claims a free speculation slot with compare-and-exchange; 0 when none is free.
+      const out = g.alloc();
+      const got = g.e.newLabel('spgot');
+      const done = g.e.newLabel('spdone');
+      const p = g.alloc();
+      g.e.emit(ldMapValue(p.reg, MapName.spec, 0));
+      for (let i = 0; i < NSPEC; i++) {
+        g.e.emit(mov64(out.reg, i + 1), mov64(R0, 0), mov64(R1, 1), atomicOp(8, p.reg, 8 * i, R1, BPF_CMPXCHG), jmp('jeq', R0, 0, got));
+      }
+      g.e.emit(mov64(out.reg, 0));
+      bumpCounter(g, Counter.SPECDROPS);
+      g.e.emit(ja(done));
+      g.e.place(got);
+      g.e.place(done);
+      g.free(p);
       return out;
     }
     case 'rand': {

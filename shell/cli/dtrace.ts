@@ -30,6 +30,7 @@ export async function dtraceMain(argv: string[], io: RunIO): Promise<number> {
     return await run(args, io);
   } catch (e) {
     io.err(`dtrace: ${describeFailure(e)}\n`);
+    if (process.env.DTSH_DEBUG && e instanceof Error) io.err(`${e.stack}\n`);
     return e instanceof Fatal ? e.status : 1;
   }
 }

@@ -57,6 +57,7 @@ export class RecordPrinter {
     for (const ep of compiled.epids) {
       this.byEpid[ep.epid] = ep;
       this.actionFns[ep.epid] = ep.actions.map((a) => this.actionFn(a));
+      this.controlOnly[ep.epid] = ep.actions.length > 0 && ep.actions.every((a) => a.kind === 'commit' || a.kind === 'discard');
     }
   }
 
@@ -94,6 +95,16 @@ export class RecordPrinter {
           return '';
         };
       }
+      case 'commit':
+      case 'discard': {
+        const f = a.field;
+        const kind = a.kind;
+        return (buf, base) => {
+          const text = this.settle(kind, Number(buf.readBigUInt64LE(base + f.offset)));
+          if (text) this.host.out(text);
+          return '';
+        };
+      }
       case 'printa':
         return () => this.host.printa(a.format, a.aggs);
       case 'aggop': {
@@ -125,7 +136,12 @@ export class RecordPrinter {
     }
     const ep = this.byEpid[epid];
     if (!ep || len < ep.recordSize) return '';
-    const cpu = buf.readUInt32LE(off + 4);
+    const cpu = buf.readUInt16LE(off + 4);
+    const spec = buf.readUInt16LE(off + 6);
+    if (this.controlOnly[epid]) {
+      for (const fn of this.actionFns[epid]!) fn(buf, off);
+      return '';
+    }
     let s = '';
     if (!this.opts.quiet && !this.headerDone) {
       this.headerDone = true;
@@ -138,7 +154,23 @@ export class RecordPrinter {
       if (mask !== -1n && !((mask >> BigInt(i)) & 1n)) continue;
       s += fns[i](buf, off);
     }
-    return s + recordEnd({ quiet: this.opts.quiet });
+    s += recordEnd({ quiet: this.opts.quiet });
+    if (spec) {
+      this.speculations.set(spec, (this.speculations.get(spec) ?? '') + s);
+      return '';
+    }
+    return s;
+  }
+
+  /** Text recorded under each speculation, waiting for commit() or discard(). */
+  private speculations = new Map<number, string>();
+  /** EPIDs whose records only commit or discard (no probe line of their own). */
+  private controlOnly: boolean[] = [];
+
+  private settle(kind: 'commit' | 'discard', id: number): string {
+    const text = this.speculations.get(id) ?? '';
+    this.speculations.delete(id);
+    return kind === 'commit' ? text : '';
   }
 
   private fault(buf: Buffer, off: number): void {
