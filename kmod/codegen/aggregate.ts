@@ -14,7 +14,7 @@ import { MapName, type Layout } from './layout.js';
 import { buildKey, keyLayout, bumpCounter } from './vars.js';
 import { evalInt } from './expr.js';
 import type { Val } from './emitter.js';
-import { QUANTIZE_NBUCKETS, QUANTIZE_ZEROBUCKET, MIN_BIAS, MAX_BIAS, valueWords, llquantizeLayout, type AggParams } from '../consumer/aggregation.js';
+import { QUANTIZE_NBUCKETS, QUANTIZE_ZEROBUCKET, MIN_BIAS, MAX_BIAS, valueWords, llquantizeNBuckets, type AggParams } from '../consumer/aggregation.js';
 
 /** DTrace's quantize buckets: 63 negative powers of two, zero, 63 positive (DTRACE_QUANTIZE_NBUCKETS). */
 export const QUANTIZE_BUCKETS = QUANTIZE_NBUCKETS;
@@ -124,9 +124,71 @@ function apply(g: Gen, plan: AggPlan, v: Reg | undefined): void {
       e.emit(alu64('lsh', R1, 3), alu64('add', R0, R1), mov64(R1, 1), atomicAdd(8, R0, 0, R1));
       return;
     }
-    default:
-      g.error(`${plan.fn}( ) is not supported yet`);
+    case 'llquantize':
+      llquantizeIndex(g, v!, plan.params);
+      e.emit(alu64('lsh', R1, 3), alu64('add', R0, R1), mov64(R1, 1), atomicAdd(8, R0, 0, R1));
+      return;
   }
+}
+
+/** One order of magnitude of llquantize: values below `upper` (and >= `last`) go to base + (v - last) / div. */
+interface LlqOrder {
+  upper: bigint;
+  last: bigint;
+  base: number;
+  div: bigint;
+  /** factor^(order+2) overflows: every larger value lands in this order (dtrace.c's clamp). */
+  clamp: boolean;
+}
+
+/** The orders dtrace_aggregate_llquantize_bucket walks, precomputed from the constant parameters. */
+function llqOrders(params: bigint[]): { low: bigint; orders: LlqOrder[]; overflow: number } {
+  const [factor, lmag, hmag, nsteps = factor] = params;
+  const i64 = (x: bigint) => BigInt.asIntN(64, x);
+  let cur = 1n;
+  let order = 0n;
+  for (; order < lmag; order++) cur = i64(cur * factor);
+  let last = cur;
+  const low = cur;
+  let base = 1;
+  const orders: LlqOrder[] = [];
+  for (cur = i64(cur * factor); order <= hmag; order++) {
+    const nbuckets = cur > nsteps ? nsteps : cur;
+    const next = i64(cur * factor);
+    const clamp = next < cur;
+    orders.push({ upper: cur, last, base, div: cur / nbuckets, clamp });
+    if (clamp) return { low, orders, overflow: -1 };
+    base += Number(nbuckets - nbuckets / factor);
+    last = cur;
+    cur = next;
+  }
+  return { low, orders, overflow: base };
+}
+
+/** r1 = the llquantize bucket of `v` (unrolled over the orders of magnitude). Uses r2, r3. */
+function llquantizeIndex(g: Gen, v: Reg, params: bigint[]): void {
+  const e = g.e;
+  const { low, orders, overflow } = llqOrders(params);
+  const done = e.newLabel('llqd');
+  e.emit(mov64(R1, 0), ldImm64(R2, low), jmp('jslt', v, R2, done));
+  for (const o of orders) {
+    const next = e.newLabel('llqn');
+    if (!o.clamp) e.emit(ldImm64(R2, o.upper), jmp('jsge', v, R2, next));
+    e.emit(mov64(R3, v));
+    if (o.clamp) {
+      const inRange = e.newLabel('llqc');
+      e.emit(ldImm64(R2, o.upper - 1n), jmp('jsle', R3, R2, inRange), mov64(R3, R2));
+      e.place(inRange);
+    }
+    e.emit(ldImm64(R2, o.last), alu64('sub', R3, R2), ldImm64(R2, o.div), alu64('div', R3, R2), mov64(R1, R3), alu64('add', R1, o.base), ja(done));
+    e.place(next);
+  }
+  if (overflow >= 0) e.emit(mov64(R1, overflow));
+  e.place(done);
+  const buckets = llquantizeNBuckets(params[0], params[1], params[2], params[3] ?? params[0]);
+  const ok = e.newLabel('llqok');
+  e.emit(jmp('jlt', R1, buckets, ok), mov64(R1, buckets - 1));
+  e.place(ok);
 }
 
 /** [count, total, sumsq lo, sumsq hi] += [1, v, v*v as 128 bits]. Uses r1-r5. */
