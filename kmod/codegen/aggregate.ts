@@ -3,7 +3,7 @@ import type { Expr } from '../../d/ast.js';
 import type { AggInfo } from '../../d/checker.js';
 import type { AggFnName } from '../../d/functions.js';
 import {
-  R0, R1, R2, R3, R4, R5, alu64, atomicAdd, call, ja, jmp, ldImm64, ldMap, ldMapValue, ldx, mov64, stx, type Reg,
+  R0, R1, R2, R3, R4, R5, alu64, atomicAdd, call, ja, jmp, ldImm64, ldMap, ldMapValue, ldx, mov64, st, stx, type Reg,
 } from '../asm/insn.js';
 import { Helper } from '../asm/helpers.js';
 import { BPF_NOEXIST } from '../sys/bpf.js';
@@ -27,14 +27,23 @@ export function aggParams(fn: AggFnName, params: bigint[]): AggParams | undefine
   return undefined;
 }
 
-/** Bytes per CPU of each function's value (the layout kmod/consumer/aggregation.ts documents). */
+/**
+ * Bytes per CPU of each function's value: a generation word, then the layout kmod/consumer/aggregation.ts
+ * documents. clear() bumps the aggregation's generation; a slot of an older generation counts as zero and
+ * is reset by its next update, so no stale total survives a clear.
+ */
 export function aggValueSize(fn: AggFnName, params: bigint[]): number {
-  return 8 * valueWords(fn, aggParams(fn, params));
+  return 8 + 8 * valueWords(fn, aggParams(fn, params));
 }
+
+/** Offset of an aggregation's current generation in the aggen map value. */
+export const aggGenOffset = (id: number): number => 8 * id;
 
 export function planAggs(aggs: Iterable<AggInfo>, layout: Layout): Map<string, AggPlan> {
   const out = new Map<string, AggPlan>();
-  for (const a of aggs) {
+  const list = [...aggs];
+  layout.needAggGens(list.length);
+  for (const a of list) {
     const { fields, size } = keyLayout(a.keys);
     const valueSize = aggValueSize(a.fn, a.params);
     const map = `g${a.id}_${a.name || 'anon'}`.slice(0, 15);
@@ -71,9 +80,21 @@ export function aggregate(g: Gen, name: string, keys: Expr[], args: Expr[]): voi
     void ok;
     g.e.place(have);
   }
+  newGeneration(g, plan);
+  g.e.emit(alu64('add', R0, 8));
   apply(g, plan, value?.reg);
   g.e.place(done);
   g.free(key, value);
+}
+
+/** If the slot at r0 belongs to an older generation (a clear() happened), zero it and adopt the current one. */
+function newGeneration(g: Gen, plan: AggPlan): void {
+  const e = g.e;
+  const same = e.newLabel('gen');
+  e.emit(ldMapValue(R1, MapName.aggen, aggGenOffset(plan.id)), ldx(8, R1, R1, 0), ldx(8, R2, R0, 0), jmp('jeq', R1, R2, same));
+  for (let off = 8; off < plan.valueSize; off += 8) e.emit(st(8, R0, off, 0));
+  e.emit(stx(8, R0, 0, R1));
+  e.place(same);
 }
 
 /** Updates the value at r0 with `v`. Uses r1-r4. */

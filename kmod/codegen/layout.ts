@@ -13,6 +13,7 @@ export const MapName = {
   rodata: 'rodata',
   zeros: 'zeros',
   spec: 'spec',
+  aggen: 'aggen',
 } as const;
 
 /** Grows as code generation asks for room; turned into map specs at the end. */
@@ -28,6 +29,8 @@ export class Layout {
   private rodataSize = 0;
   private rodataIndex = new Map<string, number>();
   readonly extraMaps: MapPlan[] = [];
+  /** Aggregations whose generation words the aggen map holds. */
+  private aggCount = 1;
 
   constructor(public readonly ringBytes: number, public readonly dynvarMax: number, public readonly aggMax: number) {}
 
@@ -55,6 +58,10 @@ export class Layout {
     const off = this.globalsSize;
     this.globalsSize += size;
     return off;
+  }
+
+  needAggGens(n: number): void {
+    this.aggCount = Math.max(this.aggCount, n);
   }
 
   needZeros(size: number): void {
@@ -93,6 +100,7 @@ export class Layout {
       arr(MapName.rodata, this.rodataSize + 8),
       arr(MapName.zeros, this.zerosSize),
       arr(MapName.spec, 8 * NSPEC),
+      arr(MapName.aggen, 8 * this.aggCount),
       ...this.extraMaps,
     ];
   }

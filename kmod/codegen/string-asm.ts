@@ -1,11 +1,9 @@
 // Building blocks of the string subroutines: private scratch buffers and variables, bounded loops, and copies
 // through bpf_probe_read_kernel_str.
 //
-// Verifier economy: a bounded loop is walked by the verifier once per iteration, so loops keep only the loop
-// counter (a known constant per iteration) and small flags in registers; values that depend on the data and
-// live across iterations (positions, lengths) go to per-CPU scratch memory, whose contents the verifier does
-// not track, so every iteration's paths meet again at the loop head and are pruned there.
-import { R0, R1, R2, R3, R4, R5, alu64, call, ja, jmp, ldx, mov64, st, stx, type Reg } from '../asm/insn.js';
+// The loops are shaped for the verifier (see loop()): it accepts them with work proportional to their length.
+import { R0, R1, R2, R3, alu64, call, ja, jmp, ldx, mov64, st, stx, type Reg } from '../asm/insn.js';
+import type { JmpOp } from '../asm/opcodes.js';
 import { Helper } from '../asm/helpers.js';
 import type { Val } from './emitter.js';
 import type { Gen } from './gen.js';
@@ -108,31 +106,60 @@ export function storeConst(g: Gen, b: Reg, off: number, s: string): void {
   bytes.forEach((byte, i) => g.e.emit(st(1, b, off + i, byte)));
 }
 
-/** Registers a loop body may use as temporaries (those it does not keep are zeroed before the next turn). */
-const TEMPS = [R0, R1, R2, R3, R4, R5];
+const invert: Record<Exclude<JmpOp, 'jset'>, JmpOp> = {
+  jeq: 'jne', jne: 'jeq', jgt: 'jle', jle: 'jgt', jge: 'jlt', jlt: 'jge',
+  jsgt: 'jsle', jsle: 'jsgt', jsge: 'jslt', jslt: 'jsge',
+};
 
 /**
- * `for (ctr = 0; ctr < n; ctr++) body`. The body gets the loop's exit and continue labels; `ctr` must be a
- * register the body leaves alone (one of r0-r5 only when the body calls no helper).
+ * `for (ctr = 0; ctr < n; ctr++) body`. The body gets the loop's exit label; `ctr` must be a register the
+ * body leaves alone (one of r0-r5 only when the body calls no helper).
  *
- * The verifier walks the loop once per iteration and keeps few of the states it saw at the loop head: two
- * paths through one iteration are pruned only if they reach the next head in the very same state. So the
- * body keeps everything that depends on the data in scratch memory, and every r0-r5 that is neither the
- * counter nor in `keep` (loop invariants) is zeroed before the next iteration.
+ * The verifier walks a loop once per iteration and keeps few of the states it saw there, so two paths
+ * through one iteration would each be walked through all later ones: a body must not fork. Choices that
+ * depend on the data are arithmetic (eqFlag, select), values carried between iterations live in scratch
+ * memory, and the only branches leave the loop, through exitIf.
  */
-export function loop(g: Gen, ctr: Reg, n: number, body: (exit: string, next: string) => void, keep: Reg[] = []): void {
+export function loop(g: Gen, ctr: Reg, n: number, body: (exit: string) => void): void {
   const e = g.e;
   const head = e.newLabel('lp');
-  const next = e.newLabel('lc');
   const exit = e.newLabel('lx');
   e.emit(mov64(ctr, 0));
   e.place(head);
   e.emit(jmp('jge', ctr, n, exit));
-  body(exit, next);
-  e.place(next);
-  for (const r of TEMPS) if (r !== ctr && !keep.includes(r)) e.emit(mov64(r, 0));
+  body(exit);
   e.emit(alu64('add', ctr, 1), ja(head));
   e.place(exit);
+}
+
+/**
+ * Goes to `exit` (after `onExit`) when `a op b`. Leaving is the fall-through, which the verifier walks
+ * first and prunes where the paths meet after the loop; staying is the jump it defers, one at a time, so
+ * its stack of pending states stays short however many loops a clause runs.
+ */
+export function exitIf(g: Gen, op: Exclude<JmpOp, 'jset'>, a: Reg, b: Reg | number, exit: string, onExit?: () => void): void {
+  const stay = g.e.newLabel('st');
+  g.e.emit(jmp(invert[op], a, b, stay));
+  onExit?.();
+  g.e.emit(ja(exit));
+  g.e.place(stay);
+}
+
+/** dst = (a == b) ? 1 : 0 without a branch, for values in [0, 2^62). */
+export function eqFlag(g: Gen, dst: Reg, a: Reg, b: Reg | number): void {
+  if (dst !== a) g.e.emit(mov64(dst, a));
+  g.e.emit(alu64('xor', dst, b), alu64('sub', dst, 1), alu64('rsh', dst, 63));
+}
+
+/** dst = (a < b) ? 1 : 0 (signed) without a branch, for values within +-2^62. */
+export function ltFlag(g: Gen, dst: Reg, a: Reg, b: Reg | number): void {
+  if (dst !== a) g.e.emit(mov64(dst, a));
+  g.e.emit(alu64('sub', dst, b), alu64('rsh', dst, 63));
+}
+
+/** r = flag ? v : r for a 0/1 flag, without a branch (tmp is clobbered). */
+export function select(g: Gen, r: Reg, flag: Reg, v: Reg | number, tmp: Reg): void {
+  g.e.emit(mov64(tmp, v), alu64('sub', tmp, r), alu64('mul', tmp, flag), alu64('add', r, tmp));
 }
 
 /** A string result in scratch at `off`, its address in a fresh value register. */

@@ -12,7 +12,7 @@ import { Fault } from './plan.js';
 import { evalInt, constOf } from './expr.js';
 import { evalStr, type StrVal } from './strings.js';
 import {
-  area, base, clamp, copySlice, ldVar, limitOf, loop, nonNull, resultAt, savePtr, stVar, take,
+  area, base, clamp, copySlice, eqFlag, exitIf, ldVar, limitOf, loop, ltFlag, nonNull, resultAt, savePtr, select, stVar, take,
 } from './string-asm.js';
 import { search, strstr } from './string-search.js';
 import { strtok } from './string-tokens.js';
@@ -181,15 +181,17 @@ function strchr(g: Gen, c: Call, last: boolean): StrVal {
   e.emit(alu64('and', ch.reg, 0xff));
   savePtr(g, ADDR, s.ptr.reg, R1);
   stVar(g, POS, -1, R1);
-  loop(g, R1, limitOf(g, s), (exit, next) => {
-    const notHere = e.newLabel('cn');
+  loop(g, R1, limitOf(g, s), (exit) => {
     e.emit(mov64(R2, s.ptr.reg), alu64('add', R2, R1), ldx(1, R2, R2, 0));
-    e.emit(jmp('jne', R2, ch.reg, notHere));
-    stVar(g, POS, R1, R3);
-    if (!last) e.emit(ja(exit));
-    e.place(notHere);
-    e.emit(jmp('jeq', R2, 0, exit));
-    void next;
+    if (last) {
+      // POS = c == ch ? i : POS
+      eqFlag(g, R3, R2, ch.reg);
+      base(g, R4);
+      e.emit(ldx(8, R5, R4, POS));
+      select(g, R5, R3, R1, R0);
+      e.emit(stx(8, R4, POS, R5));
+    } else exitIf(g, 'jeq', R2, ch.reg, exit, () => stVar(g, POS, R1, R3));
+    exitIf(g, 'jeq', R2, 0, exit);
   });
   g.free(s.ptr, ch);
   return suffixOrNull(g, out, POS, ADDR);
@@ -221,14 +223,17 @@ function changeCase(g: Gen, c: Call, upper: boolean): StrVal {
   const n = g.sema.strsize;
   const out = area(g, n);
   take(g, evalStr(g, c.args[0]), out, n);
-  const [lo, hi] = upper ? [0x61, 0x7a] : [0x41, 0x5a];
+  const lo = upper ? 0x61 : 0x41;
   const e = g.e;
-  base(g, R3);
-  loop(g, R1, n, (exit, next) => {
-    e.emit(mov64(R4, R3), alu64('add', R4, R1), ldx(1, R2, R4, out));
-    e.emit(jmp('jeq', R2, 0, exit), jmp('jlt', R2, lo, next), jmp('jgt', R2, hi, next));
-    e.emit(alu64(upper ? 'sub' : 'add', R2, 0x20), stx(1, R4, out, R2));
-  }, [R3]);
+  loop(g, R1, n, (exit) => {
+    base(g, R4);
+    e.emit(alu64('add', R4, R1), ldx(1, R2, R4, out));
+    exitIf(g, 'jeq', R2, 0, exit);
+    // A letter of the other case when 0 <= c - lo < 26: move it by 32.
+    e.emit(mov64(R3, R2), alu64('sub', R3, lo), mov64(R5, R3), alu64('rsh', R5, 63), alu64('xor', R5, 1));
+    ltFlag(g, R3, R3, 26);
+    e.emit(alu64('and', R3, R5), alu64('lsh', R3, 5), alu64(upper ? 'sub' : 'add', R2, R3), stx(1, R4, out, R2));
+  });
   return resultAt(g, out, n);
 }
 

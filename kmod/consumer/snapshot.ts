@@ -34,25 +34,29 @@ export function decodeKeyField(buf: Buffer, base: number, f: Field): AggKey {
   return { type: 'int', value: raw, size: 8, signed: false };
 }
 
-function perCpuWords(values: Buffer, base: number, ncpus: number, words: number): bigint[][] {
+/** Each CPU's value words, skipping the generation word; a slot of another generation reads as zeros. */
+function perCpuWords(values: Buffer, base: number, ncpus: number, words: number, gen: bigint): bigint[][] {
   const out: bigint[][] = [];
-  const stride = words * 8;
+  const stride = (words + 1) * 8;
   for (let c = 0; c < ncpus; c++) {
     const w: bigint[] = new Array(words);
-    for (let i = 0; i < words; i++) w[i] = values.readBigUInt64LE(base + c * stride + i * 8);
+    const at = base + c * stride;
+    const current = values.readBigUInt64LE(at) === gen;
+    for (let i = 0; i < words; i++) w[i] = current ? values.readBigUInt64LE(at + 8 + i * 8) : 0n;
     out.push(w);
   }
   return out;
 }
 
 /** Reads every entry of an aggregation's map and merges the per-CPU values. */
-export function snapshotAggregation(plan: AggPlan, fd: number, ncpus: number): Aggregation {
+export function snapshotAggregation(plan: AggPlan, fd: number, ncpus: number, gen = 0n): Aggregation {
   const params = aggParams(plan.fn, plan.params);
-  const words = plan.valueSize / 8;
+  const words = plan.valueSize / 8 - 1;
   const entries: AggEntry[] = [];
   const push = (keyBuf: Buffer, keyBase: number, values: Buffer, valueBase: number) => {
-    const perCpu = perCpuWords(values, valueBase, ncpus, words);
-    if (perCpu.every((w) => w.every((x) => x === 0n))) return;
+    const perCpu = perCpuWords(values, valueBase, ncpus, words, gen);
+    // a keyless aggregation exists once something updated it (a cleared one shows as zero)
+    if (plan.keys.length === 0 && perCpu.every((w) => w.every((x) => x === 0n)) && gen === 0n) return;
     entries.push({ keys: plan.keys.map((f) => decodeKeyField(keyBuf, keyBase, f)), value: mergePerCpu(plan.fn, perCpu, params) });
   };
   if (plan.keys.length === 0) {

@@ -3,7 +3,9 @@
 import { Session } from '../../kmod/session.js';
 import { State, Counter, type CompiledProgram } from '../../kmod/codegen/plan.js';
 import { snapshotAggregation, decodeKeyField as decodeKey } from '../../kmod/consumer/snapshot.js';
-import { mapDelete, mapNextKey, mapUpdate } from '../../kmod/sys/bpf.js';
+import { mapDelete, mapLookup, mapNextKey, mapUpdate } from '../../kmod/sys/bpf.js';
+import { MapName } from '../../kmod/codegen/layout.js';
+import { aggGenOffset } from '../../kmod/codegen/aggregate.js';
 import type { Aggregation } from '../../kmod/consumer/aggregation.js';
 import { truncAggregation } from '../../kmod/consumer/aggregation-sort.js';
 import { formatAggregations, formatPrinta, type AggFormatOptions } from '../format/aggregation.js';
@@ -167,7 +169,7 @@ export class TraceRun implements PrinterHost {
   snapshot(name: string): Aggregation {
     const plan = this.compiled.aggs.get(name);
     if (!plan) throw new Error(`no aggregation @${name}`);
-    const agg = snapshotAggregation(plan, this.session.fd(plan.map), this.session.ncpus);
+    const agg = snapshotAggregation(plan, this.session.fd(plan.map), this.session.ncpus, this.generation(plan.id));
     const normal = this.normals.get(name);
     if (normal !== undefined) agg.normal = normal;
     return agg;
@@ -193,15 +195,13 @@ export class TraceRun implements PrinterHost {
       case 'denormalize':
         this.normals.delete(name);
         return;
-      case 'clear': {
-        const zeros = Buffer.alloc(plan.valueSize * this.session.ncpus);
-        if (plan.keys.length === 0) mapUpdate(fd, Buffer.alloc(4), zeros);
-        else for (const k of this.keys(fd, plan.keySize)) mapUpdate(fd, k, zeros);
+      case 'clear':
+        // a new generation: every slot of the old one reads as zero, and is reset by its next update
+        this.setGeneration(plan.id, this.generation(plan.id) + 1n);
         return;
-      }
       case 'trunc': {
         if (plan.keys.length === 0) {
-          if (arg === undefined || arg === 0n) mapUpdate(fd, Buffer.alloc(4), Buffer.alloc(plan.valueSize * this.session.ncpus));
+          if (arg === undefined || arg === 0n) this.setGeneration(plan.id, this.generation(plan.id) + 1n);
           return;
         }
         const keep = new Set<string>();
@@ -216,6 +216,24 @@ export class TraceRun implements PrinterHost {
         return;
       }
     }
+  }
+
+  private generation(id: number): bigint {
+    const v = Buffer.alloc(this.aggenSize());
+    mapLookup(this.session.fd(MapName.aggen), Buffer.alloc(4), v);
+    return v.readBigUInt64LE(aggGenOffset(id));
+  }
+
+  private setGeneration(id: number, gen: bigint): void {
+    const fd = this.session.fd(MapName.aggen);
+    const v = Buffer.alloc(this.aggenSize());
+    mapLookup(fd, Buffer.alloc(4), v);
+    v.writeBigUInt64LE(gen, aggGenOffset(id));
+    mapUpdate(fd, Buffer.alloc(4), v);
+  }
+
+  private aggenSize(): number {
+    return this.compiled.maps.find((m) => m.name === MapName.aggen)!.spec.valueSize;
   }
 
   private keys(fd: number, size: number): Buffer[] {
