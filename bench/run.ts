@@ -1,7 +1,26 @@
 // `npm run bench`: the figures the issues ask for, printed as a table (see the README for recorded runs).
 import { spawnSync } from 'node:child_process';
 import { addedCost, dtshTracer, bpftraceTracer } from './per-event.js';
-import { bpftrace, median, wallMs, DTRACE } from './tools.js';
+import { bpftrace, median, wallMs, buildLoop, DTRACE } from './tools.js';
+import { compile50, bigAggregation } from './in-process.js';
+
+/** Lines printed vs events issued for a printf per getppid of a 1,000,000-call loop (-c), and drops reported. */
+function deliveredLines(bt: string | undefined): [string, string][] {
+  const loop = buildLoop();
+  const n = 1000000;
+  const out: [string, string][] = [];
+  const d = spawnSync('/bin/sh', ['-c', `node ${DTRACE} -q -n 'syscall::getppid:entry /pid == $target/ { printf("%d %s\\n", pid, execname); }' -c '${loop} ${n}' | grep -c ' loop$'`],
+    { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const drops = /(\d+) drops? on CPU/.exec(d.stderr)?.[1] ?? '0';
+  out.push([`dtsh printf lines delivered of ${n} issued (drops reported)`, `${d.stdout.trim()} (${drops})`]);
+  if (bt) {
+    const b = spawnSync('/bin/sh', ['-c', `${bt} -e 'tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { printf("%d %s\\n", pid, comm); }' -c '${loop} ${n}' | grep -c ' loop$'`],
+      { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const lost = /Lost (\d+) events/.exec(b.stdout + b.stderr)?.[1] ?? '0';
+    out.push([`bpftrace printf lines delivered of ${n} issued (lost reported)`, `${b.stdout.trim()} (${lost})`]);
+  }
+  return out;
+}
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
@@ -29,6 +48,33 @@ async function main(): Promise<void> {
     if (bt) tracers.push(bpftraceTracer(bt, 'tracepoint:syscalls:sys_enter_getppid { @ = count(); }'));
     const res = await addedCost(tracers);
     for (const [name, r] of res) rows.push([`added ns per getppid, ${name} (untraced ${r.base.toFixed(0)} ns)`, `${r.added.toFixed(1)} ns`]);
+  }
+
+  if (want('compile')) rows.push(['compile a 50-clause script (parse, check, generate), median of 9', `${compile50().toFixed(1)} ms`]);
+
+  if (want('aggs')) {
+    const pairs: [string, string][] = [
+      ['syscall::getppid:entry { @[execname] = count(); }', 'tracepoint:syscalls:sys_enter_getppid { @[comm] = count(); }'],
+      ['syscall::getppid:entry { @[pid] = sum(arg0); }', 'tracepoint:syscalls:sys_enter_getppid { @[pid] = sum(args->__syscall_nr); }'],
+      ['syscall::getppid:entry { @ = quantize(arg0); }', 'tracepoint:syscalls:sys_enter_getppid { @ = hist(args->__syscall_nr); }'],
+    ];
+    const tracers = pairs.flatMap(([d, b]) => (bt ? [dtshTracer(d), bpftraceTracer(bt, b)] : [dtshTracer(d)]));
+    const res = await addedCost(tracers);
+    for (const [name, r] of res) rows.push([`added ns per getppid, ${name}`, `${r.added.toFixed(1)} ns`]);
+  }
+
+  if (want('printf')) {
+    const tracers = [dtshTracer('syscall::getppid:entry { printf("%d %s\\n", pid, execname); }')];
+    if (bt) tracers.push(bpftraceTracer(bt, 'tracepoint:syscalls:sys_enter_getppid { printf("%d %s\\n", pid, comm); }'));
+    const res = await addedCost(tracers, 3);
+    for (const [name, r] of res) rows.push([`added ns per getppid, ${name}`, `${r.added.toFixed(1)} ns`]);
+    for (const d of deliveredLines(bt)) rows.push(d);
+  }
+
+  if (want('snapshot')) {
+    const r = await bigAggregation(100000);
+    rows.push([`snapshot of an aggregation with ${r.keys} keys`, `${r.snapshotMs.toFixed(0)} ms`]);
+    rows.push([`print of the same aggregation (DTrace format)`, `${r.printMs.toFixed(0)} ms`]);
   }
 
   const w = Math.max(...rows.map((r) => r[0].length));

@@ -1,7 +1,7 @@
 // Session-wide data layout: the maps every program shares, globals, string constants and scratch sizes.
 import type { MapPlan } from './plan.js';
 import { COUNTERS, NSPEC } from './plan.js';
-import { MapType, BPF_F_NO_PREALLOC } from '../sys/bpf.js';
+import { MapType, BPF_F_NO_PREALLOC, BPF_F_RDONLY_PROG } from '../sys/bpf.js';
 
 /** Names of the maps every session has. */
 export const MapName = {
@@ -97,7 +97,8 @@ export class Layout {
       arr(MapName.counters, 8 * COUNTERS, true),
       arr(MapName.scratch, this.scratchSize, true),
       arr(MapName.globals, this.globalsSize),
-      arr(MapName.rodata, this.rodataSize + 8),
+      // read-only for programs and frozen after loading: what bpf_strncmp() needs of its constant
+      { ...arr(MapName.rodata, this.rodataSize + 8), spec: { ...arr(MapName.rodata, this.rodataSize + 8).spec, flags: BPF_F_RDONLY_PROG } },
       arr(MapName.zeros, this.zerosSize),
       arr(MapName.spec, 8 * NSPEC),
       arr(MapName.aggen, 8 * this.aggCount),

@@ -33,11 +33,13 @@ export class RingReader {
 
   /** Bytes the producer has written that we have not consumed. */
   pending(): number {
+    if (this.closed) return 0;
     return RingReader.read64(this.prod) - RingReader.read64(this.cons);
   }
 
   /** Hands every complete record to `sink`; returns how many. `limit` bounds the work of one call. */
   drain(sink: RecordSink, limit = Infinity): number {
+    if (this.closed) return 0;
     let cons = RingReader.read64(this.cons);
     const prod = RingReader.read64(this.prod);
     let n = 0;
@@ -63,7 +65,12 @@ export class RingReader {
     this.cons.setUint32(4, Math.floor(pos / 0x100000000), true);
   }
 
+  private closed = false;
+
+  /** Unmaps the buffer; later drains find nothing (the memory is gone). */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     unmap(this.consumer);
     unmap(this.producer);
   }

@@ -28,6 +28,7 @@ export const BPF_ANY = 0n;
 export const BPF_NOEXIST = 1n;
 export const BPF_EXIST = 2n;
 export const BPF_F_NO_PREALLOC = 1;
+export const BPF_F_RDONLY_PROG = 1 << 7;
 
 function call(cmd: number, attr: Buffer, what: string): number {
   const r = sysBpf(SYS_bpf, cmd, attr, attr.length);
