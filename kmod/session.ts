@@ -35,33 +35,123 @@ interface LoadedProgram {
   attachment?: Attachment;
 }
 
+/** One compiled program set loaded into a session: its programs, its constants, its attachments. */
+export class Unit {
+  enabled = false;
+
+  constructor(readonly compiled: CompiledProgram, readonly programs: LoadedProgram[], private readonly rodataFd: number) {}
+
+  /** Attaches every program except BEGIN/END/ERROR (which are run, not attached). */
+  attach(): void {
+    try {
+      for (const p of this.programs) {
+        if (p.plan.probe.attach.kind === 'dtrace' || p.attachment) continue;
+        p.attachment = attach(p.plan.probe, p.fd);
+      }
+      this.enabled = true;
+    } catch (e) {
+      this.detach();
+      throw e;
+    }
+  }
+
+  /** Detaches this unit's probes: none of its programs runs after this returns. */
+  detach(): void {
+    for (const p of this.programs) {
+      p.attachment?.detach();
+      p.attachment = undefined;
+    }
+    this.enabled = false;
+  }
+
+  runSpecial(which: 'BEGIN' | 'END' | 'ERROR', ctx: Buffer): void {
+    for (const p of this.programs) {
+      const a = p.plan.probe.attach;
+      if (a.kind === 'dtrace' && a.which === which) progTestRun(p.fd, ctx);
+    }
+  }
+
+  hasSpecial(which: 'BEGIN' | 'END' | 'ERROR'): boolean {
+    return this.programs.some((p) => p.plan.probe.attach.kind === 'dtrace' && p.plan.probe.attach.which === which);
+  }
+
+  get attachedCount(): number {
+    return this.programs.filter((p) => p.attachment).length;
+  }
+
+  close(): void {
+    this.detach();
+    for (const p of this.programs) closeFd(p.fd);
+    this.programs.length = 0;
+    closeFd(this.rodataFd);
+  }
+}
+
+/**
+ * A tracing session: the maps every program shares (ring buffer, state, globals, aggregations...),
+ * and the units loaded into it. The dtrace command loads one unit; the shell adds and removes them.
+ */
 export class Session {
   readonly mapFds = new Map<string, number>();
+  private readonly specs = new Map<string, string>();
   readonly ncpus = possibleCpus();
-  private programs: LoadedProgram[] = [];
+  readonly units: Unit[] = [];
   private ring?: RingReader;
   private closed = false;
 
-  constructor(readonly compiled: CompiledProgram) {}
+  constructor(readonly compiled?: CompiledProgram) {}
 
-  /** Creates the maps and loads every program (nothing is attached yet). */
-  load(opts: { verbose?: boolean } = {}): void {
+  /** Creates the maps and loads every program of the session's compiled program (nothing attached yet). */
+  load(opts: { verbose?: boolean } = {}): Unit {
+    if (!this.compiled) throw new Error('session has no program');
+    return this.addUnit(this.compiled, opts);
+  }
+
+  /**
+   * Creates the maps `compiled` needs that the session does not have yet (a map it has must have the
+   * same shape), loads its constants and programs. Nothing is attached.
+   */
+  addUnit(compiled: CompiledProgram, opts: { verbose?: boolean } = {}): Unit {
+    let rodataFd = -1;
+    const programs: LoadedProgram[] = [];
     try {
-      for (const m of this.compiled.maps) this.mapFds.set(m.name, mapCreate(m.spec));
-      const key0 = Buffer.alloc(4);
-      const rodata = this.compiled.maps.find((m) => m.name === MapName.rodata)!;
+      for (const m of compiled.maps) {
+        if (m.name === MapName.rodata) continue;
+        const shape = JSON.stringify(m.spec);
+        const have = this.specs.get(m.name);
+        if (have !== undefined) {
+          if (have !== shape) throw new Error(`map ${m.name} changed shape between enablings`);
+          continue;
+        }
+        this.mapFds.set(m.name, mapCreate(m.spec));
+        this.specs.set(m.name, shape);
+        if (m.name === MapName.state) this.setState(State.WARMUP);
+        if (m.spec.type === MapType.RINGBUF) this.ring = new RingReader(this.fd(m.name), m.spec.maxEntries);
+      }
+      const rodata = compiled.maps.find((m) => m.name === MapName.rodata)!;
+      rodataFd = mapCreate(rodata.spec);
       const value = Buffer.alloc(rodata.spec.valueSize);
-      this.compiled.rodata.copy(value);
-      mapUpdate(this.fd(MapName.rodata), key0, value);
-      mapFreeze(this.fd(MapName.rodata));
-      this.setState(State.WARMUP);
-      for (const plan of this.compiled.programs) this.programs.push({ plan, fd: this.loadProgram(plan, opts.verbose) });
-      const ring = this.compiled.maps.find((m) => m.spec.type === MapType.RINGBUF)!;
-      this.ring = new RingReader(this.fd(MapName.ring), ring.spec.maxEntries);
+      compiled.rodata.copy(value);
+      mapUpdate(rodataFd, Buffer.alloc(4), value);
+      mapFreeze(rodataFd);
+      const fdOf = (name: string) => (name === MapName.rodata ? rodataFd : this.fd(name));
+      for (const plan of compiled.programs) programs.push({ plan, fd: this.loadProgram(plan, fdOf, opts.verbose) });
     } catch (e) {
-      this.close();
+      for (const p of programs) closeFd(p.fd);
+      if (rodataFd >= 0) closeFd(rodataFd);
+      if (!this.units.length) this.close();
       throw e;
     }
+    const unit = new Unit(compiled, programs, rodataFd);
+    this.units.push(unit);
+    return unit;
+  }
+
+  /** Removes a unit: its probes detach and its programs unload. */
+  removeUnit(unit: Unit): void {
+    unit.close();
+    const i = this.units.indexOf(unit);
+    if (i >= 0) this.units.splice(i, 1);
   }
 
   fd(map: string): number {
@@ -70,8 +160,8 @@ export class Session {
     return fd;
   }
 
-  private loadProgram(plan: ProgramPlan, verbose?: boolean): number {
-    const { bytes, slots } = assemble(plan.items, (name) => this.fd(name));
+  private loadProgram(plan: ProgramPlan, fdOf: (name: string) => number, verbose?: boolean): number {
+    const { bytes, slots } = assemble(plan.items, fdOf);
     try {
       return progLoad({ type: plan.progType, insns: bytes, name: plan.name });
     } catch (e) {
@@ -96,35 +186,29 @@ export class Session {
     }
   }
 
-  /** Attaches every program except BEGIN/END/ERROR. */
+  /** Attaches every unit's programs except BEGIN/END/ERROR. */
   attachAll(): void {
-    for (const p of this.programs) {
-      if (p.plan.probe.attach.kind === 'dtrace') continue;
-      p.attachment = attach(p.plan.probe, p.fd);
-    }
+    for (const u of this.units) u.attach();
   }
 
   /**
    * Runs the programs of dtrace:::BEGIN, END or ERROR once, in the kernel, through BPF_PROG_TEST_RUN;
    * `args` become arg0.. (ERROR's arg1..arg5 describe the fault).
    */
-  runSpecial(which: 'BEGIN' | 'END' | 'ERROR', args: bigint[] = []): void {
+  runSpecial(which: 'BEGIN' | 'END' | 'ERROR', args: bigint[] = [], units: Unit[] = this.units): void {
     const ctx = Buffer.alloc(64);
     args.slice(0, 8).forEach((v, i) => ctx.writeBigUInt64LE(BigInt.asUintN(64, v), 8 * i));
-    for (const p of this.programs) {
-      const a = p.plan.probe.attach;
-      if (a.kind === 'dtrace' && a.which === which) progTestRun(p.fd, ctx);
-    }
+    for (const u of units) u.runSpecial(which, ctx);
   }
 
-  /** True when some clause is enabled on dtrace:::ERROR. */
+  /** True when some clause is enabled on dtrace:::BEGIN, END or ERROR. */
   hasSpecial(which: 'BEGIN' | 'END' | 'ERROR'): boolean {
-    return this.programs.some((p) => p.plan.probe.attach.kind === 'dtrace' && p.plan.probe.attach.which === which);
+    return this.units.some((u) => u.hasSpecial(which));
   }
 
   /** Programs attached and running. */
   get attachedCount(): number {
-    return this.programs.filter((p) => p.attachment).length;
+    return this.units.reduce((n, u) => n + u.attachedCount, 0);
   }
 
   state(): number {
@@ -141,10 +225,7 @@ export class Session {
 
   /** Detaches every probe: no program runs after this returns. */
   detachAll(): void {
-    for (const p of this.programs) {
-      p.attachment?.detach();
-      p.attachment = undefined;
-    }
+    for (const u of this.units) u.detach();
   }
 
   drain(sink: RecordSink, limit?: number): number {
@@ -169,11 +250,10 @@ export class Session {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.detachAll();
+    for (const u of this.units) u.close();
+    this.units.length = 0;
     this.ring?.close();
-    for (const p of this.programs) closeFd(p.fd);
     for (const fd of this.mapFds.values()) closeFd(fd);
-    this.programs = [];
     this.mapFds.clear();
   }
 }
