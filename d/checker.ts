@@ -42,6 +42,8 @@ export interface CheckOptions {
   argTypes?: (clause: number) => DType[] | undefined;
   /** The kernel's types (BTF), for struct members, casts and curthread. */
   types?: KernelTypes;
+  /** Give every string aggregation key strsize bytes (so keys keep their shape as clauses are added). */
+  wideStringKeys?: boolean;
 }
 
 /** What the checker learned: types of expressions and resolution of names. */
@@ -471,7 +473,7 @@ class Checker {
     const keys = (t.keys ?? []).map((k) => {
       const kt = this.expr(k);
       if (kt.kind === 'void') this.error('aggregation key may not be void', k.pos);
-      return kt;
+      return isString(kt) && this.opts.wideStringKeys ? stringOf(Math.max(kt.maxLen, this.opts.strsize)) : kt;
     });
     const args = value.args.map((a) => this.expr(a));
     args.forEach((a, i) => {

@@ -28,6 +28,14 @@ export interface CompileOptions {
   firstEpid?: number;
   /** Kernel types for members, casts and curthread (defaults to the running kernel's BTF, read on demand). */
   types?: KernelTypes;
+  /**
+   * Incremental enabling (the shell): generate code only for these clause indexes (the others are checked,
+   * so variables and aggregations keep their types and places), with every shared map at a fixed size.
+   */
+  only?: (clause: number) => boolean;
+  fixed?: { scratch: number; globals: number; zeros: number; aggs: number };
+  /** Count each enabled probe's firings in a per-CPU map (the shell's live counters). */
+  countFirings?: boolean;
 }
 
 /** A description that matched nothing: DTrace's message, naming the description as written. */
@@ -70,8 +78,9 @@ export function compile(program: Program, table: ProbeTable, opts: CompileOption
       return undefined;
     }
   };
-  const sema: Sema = check(program, { strsize: opts.strsize, macros: opts.macros, argTypes, types });
-  const layout = new Layout(opts.bufsize, opts.dynvarMax, opts.aggMax);
+  const sema: Sema = check(program, { strsize: opts.strsize, macros: opts.macros, argTypes, types, wideStringKeys: !!opts.fixed });
+  const layout = new Layout(opts.bufsize, opts.dynvarMax, opts.aggMax, opts.fixed);
+  layout.countFirings = !!opts.countFirings;
   const vars = planVars(sema.vars.values(), { layout, strsize: opts.strsize });
   const aggs = planAggs(sema.aggs.values(), layout);
 
@@ -79,6 +88,7 @@ export function compile(program: Program, table: ProbeTable, opts: CompileOption
   const byProbe = new Map<number, { probe: Probe; clauses: ClauseOnProbe[] }>();
   let epid = opts.firstEpid ?? 1;
   clauses.forEach((clause, index) => {
+    if (opts.only && !opts.only(index)) return;
     for (const probe of probes[index]) {
       let entry = byProbe.get(probe.id);
       if (!entry) byProbe.set(probe.id, (entry = { probe, clauses: [] }));
@@ -89,7 +99,7 @@ export function compile(program: Program, table: ProbeTable, opts: CompileOption
   const programs: ProgramPlan[] = [];
   const epids: EnabledProbe[] = [];
   for (const { probe, clauses: cs } of byProbe.values()) {
-    const { program: prog, epids: e } = generateProgram(probe, cs, sema, layout, aggs, vars, types);
+    const { program: prog, epids: e } = generateProgram(probe, cs, sema, layout, aggs, vars, types, opts.countFirings);
     programs.push(prog);
     epids.push(...e);
   }

@@ -14,7 +14,11 @@ export const MapName = {
   zeros: 'zeros',
   spec: 'spec',
   aggen: 'aggen',
+  firings: 'firings',
 } as const;
+
+/** EPIDs the firings map can count (the shell's enablings over a whole session). */
+export const MAX_EPIDS = 65536;
 
 /** Grows as code generation asks for room; turned into map specs at the end. */
 export class Layout {
@@ -29,10 +33,13 @@ export class Layout {
   private rodataSize = 0;
   private rodataIndex = new Map<string, number>();
   readonly extraMaps: MapPlan[] = [];
+  /** Whether programs count each clause's firings (the shell does). */
+  countFirings = false;
   /** Aggregations whose generation words the aggen map holds. */
   private aggCount = 1;
 
-  constructor(public readonly ringBytes: number, public readonly dynvarMax: number, public readonly aggMax: number) {}
+  constructor(public readonly ringBytes: number, public readonly dynvarMax: number, public readonly aggMax: number,
+    private readonly fixed?: { scratch: number; globals: number; zeros: number; aggs: number }) {}
 
   /** Offset of a string constant in the rodata map (deduplicated). */
   constant(s: string, maxLen: number): number {
@@ -87,6 +94,17 @@ export class Layout {
   }
 
   maps(): MapPlan[] {
+    const f = this.fixed;
+    if (f) {
+      for (const [what, have, max] of [['scratch', this.scratchSize, f.scratch], ['globals', this.globalsSize, f.globals],
+        ['zeros', this.zerosSize, f.zeros], ['aggregations', this.aggCount, f.aggs]] as const) {
+        if (have > max) throw new Error(`the session's ${what} space is full (${have} > ${max})`);
+      }
+      this.scratchSize = f.scratch;
+      this.globalsSize = f.globals;
+      this.zerosSize = f.zeros;
+      this.aggCount = f.aggs;
+    }
     const arr = (name: string, valueSize: number, perCpu = false): MapPlan => ({
       name,
       spec: { type: perCpu ? MapType.PERCPU_ARRAY : MapType.ARRAY, keySize: 4, valueSize: (valueSize + 7) & ~7, maxEntries: 1, name },
@@ -102,6 +120,7 @@ export class Layout {
       arr(MapName.zeros, this.zerosSize),
       arr(MapName.spec, 8 * NSPEC),
       arr(MapName.aggen, 8 * this.aggCount),
+      ...(this.countFirings ? [{ name: MapName.firings, spec: { type: MapType.PERCPU_ARRAY, keySize: 4, valueSize: 8, maxEntries: MAX_EPIDS, name: MapName.firings } }] : []),
       ...this.extraMaps,
     ];
   }

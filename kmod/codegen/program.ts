@@ -3,7 +3,7 @@ import type { Clause } from '../../d/ast.js';
 import type { Sema } from '../../d/checker.js';
 import { isString } from '../../d/types.js';
 import {
-  R0, R1, R2, R3, R4, R10, alu64, call, exit, ja, jmp, ldMap, ldMapValue, ldx, mov64, st, stx, add64, type Item,
+  R0, R1, R2, R3, R4, R10, alu64, atomicAdd, call, exit, ja, jmp, ldMap, ldMapValue, ldx, mov64, st, stx, add64, type Item,
 } from '../asm/insn.js';
 import { Helper, BPF_RB_NO_WAKEUP } from '../asm/helpers.js';
 import type { Probe } from '../probes/probe.js';
@@ -29,6 +29,7 @@ export interface ClauseOnProbe {
 export function generateProgram(
   probe: Probe, clauses: ClauseOnProbe[], sema: Sema, layout: Layout, aggs: Map<string, AggPlan>, vars: Map<string, VarPlan>,
   types?: KernelTypes,
+  countFirings = false,
 ): { program: ProgramPlan; epids: EnabledProbe[] } {
   const ctx = probeContext(probe, types);
   const g = new Gen(sema, probe, layout, ctx, aggs, vars);
@@ -66,6 +67,13 @@ export function generateProgram(
       maskOffset: rec.maskOffset });
     body.pos = c.clause.pos;
     if (c.clause.predicate) evalCond(g, c.clause.predicate, next);
+    if (countFirings) {
+      // firings[epid]++ on this CPU (the shell shows them next to each enabled clause)
+      const skip = body.newLabel('nofire');
+      body.emit(st(4, R10, Slot.loadTmp, c.epid), ldMap(R1, MapName.firings), mov64(R2, R10), add64(R2, Slot.loadTmp),
+        call(Helper.map_lookup_elem), jmp('jeq', R0, 0, skip), mov64(R1, 1), atomicAdd(8, R0, 0, R1));
+      body.place(skip);
+    }
     if (rec.maskOffset !== undefined) {
       g.scratchPtr(R1, g.recordBase + rec.maskOffset);
       body.emit(st(8, R1, 0, 0));

@@ -7,7 +7,7 @@ import type { Gen } from './gen.js';
 import { Fault } from './plan.js';
 import { constOf, evalInt } from './expr.js';
 import { evalStr, type StrVal } from './strings.js';
-import { area, base, copySlice, limitOf, loop, resultAt, scalarAddr } from './string-asm.js';
+import { area, base, clamp, copySlice, eqFlag, exitIf, limitOf, loop, ltFlag, resultAt, scalarAddr, take } from './string-asm.js';
 
 /** The base argument: a compile-time constant, or a register checked to be in 2..36 at run time. */
 function baseArg(g: Gen, c: Call): { k?: number; v?: Val } {
@@ -52,15 +52,12 @@ export function lltostr(g: Gen, c: Call): StrVal {
   e.emit(st(1, R4, tmp + 65, 0), mov64(R2, x.reg));
   ifBase(g, b, 10, (skip) => e.emit(jmp('jsge', R2, 0, skip), alu64('neg', R2)));
   loop(g, R1, 64, (exit) => {
-    const letter = e.newLabel('ll');
-    const put = e.newLabel('lq');
-    e.emit(jmp('jeq', R2, 0, exit), mov64(R3, R2), alu64('mod', R3, by), alu64('div', R2, by));
-    e.emit(jmp('jgt', R3, 9, letter), alu64('add', R3, 0x30), ja(put));
-    e.place(letter);
-    e.emit(alu64('add', R3, 0x61 - 10));
-    e.place(put);
+    exitIf(g, 'jeq', R2, 0, exit);
+    e.emit(mov64(R3, R2), alu64('mod', R3, by), alu64('div', R2, by));
+    // '0' + d, or 'a' + d - 10 past 9
+    e.emit(mov64(R5, 9), alu64('sub', R5, R3), alu64('rsh', R5, 63), alu64('mul', R5, 0x61 - 10 - 0x30), alu64('add', R3, R5), alu64('add', R3, 0x30));
     e.emit(mov64(R5, R4), alu64('sub', R5, R1), stx(1, R5, tmp + 64, R3));
-  }, [R2, R4]);
+  });
   // r5 = the first character; then the prefixes, innermost first.
   e.emit(mov64(R5, 65), alu64('sub', R5, R1));
   const push = (ch: number): void => {
@@ -94,74 +91,86 @@ export function lltostr(g: Gen, c: Call): StrVal {
   return resultAt(g, out, n);
 }
 
+/** DTrace's DIGIT(): the value of an alphanumeric character in bases up to 36; 99 for anything else. */
+function digitTable(): string {
+  const v = (c: number): number =>
+    c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x7a ? c - 0x61 + 10 : c >= 0x41 && c <= 0x5a ? c - 0x41 + 10 : 99;
+  return String.fromCharCode(...Array.from({ length: 256 }, (_, c) => v(c)));
+}
+
+/** r = digit value of the character in r (clobbers r0 unless r is r0). */
+function digitOf(g: Gen, r: Reg, tmp: Reg): void {
+  const t = digitTable();
+  g.constString(tmp, t, t.length + 1);
+  g.e.emit(alu64('and', r, 0xff), alu64('add', tmp, r), ldx(1, r, tmp, 0));
+}
+
 /**
- * strtoll(s[, base]): leading blanks and tabs, an optional sign, for base 16 an optional "0x", then digits
- * up to the first character that is not one in this base; no overflow check (the value wraps).
+ * strtoll(s[, base]): leading blanks and tabs, an optional sign, for base 16 an optional "0x" before a hex
+ * digit, then digits up to the first character that is not one in this base; the value wraps on overflow.
  */
 export function strtoll(g: Gen, c: Call): Val {
   const e = g.e;
-  const s = evalStr(g, c.args[0]);
-  const lim = limitOf(g, s);
+  const text = evalStr(g, c.args[0]);
+  const lim = limitOf(g, text);
+  const buf = area(g, lim + 8);
+  const v = area(g, 24);
+  const [POS, VAL, NEG] = [v, v + 8, v + 16];
+  take(g, text, buf, lim);
   const b = baseArg(g, c);
   const by: Reg | number = b.v ? b.v.reg : b.k!;
-  const v = area(g, 24);
-  const [VAL, NEG, PHASE] = [v, v + 8, v + 16];
   base(g, R0);
-  e.emit(st(8, R0, VAL, 0), st(8, R0, NEG, 0), st(8, R0, PHASE, 0));
-  // r1 position, r2 character, r3 phase (0 blanks, 1 sign, 2 "0x", 3 digits, 4 the 'x'); the phase, value and
-  // sign live in scratch between iterations.
+  e.emit(st(8, R0, POS, 0), st(8, R0, VAL, 0));
+  // Blanks.
   loop(g, R1, lim, (exit) => {
-    const [p1, p2, digits, skipX, plus, isX, yes, next] = ['t1', 't2', 'td', 'tx', 'tp', 'ti', 'ty', 'ts'].map((l) => e.newLabel(l));
     base(g, R0);
-    e.emit(ldx(8, R3, R0, PHASE), mov64(R2, s.ptr.reg), alu64('add', R2, R1), ldx(1, R2, R2, 0));
-    e.emit(jmp('jeq', R3, 3, digits), jmp('jeq', R3, 4, skipX), jmp('jne', R3, 0, p1));
-    e.emit(jmp('jeq', R2, 0x20, next), jmp('jeq', R2, 0x09, next), mov64(R3, 1));
-    e.place(p1);
-    e.emit(jmp('jne', R3, 1, p2), mov64(R3, 2), jmp('jne', R2, 0x2d, plus));
-    base(g, R0);
-    e.emit(st(8, R0, NEG, 1), ja(next));
-    e.place(plus);
-    e.emit(jmp('jeq', R2, 0x2b, next));
-    e.place(p2);
-    e.emit(mov64(R3, 3));
-    if (lim >= 3) {
-      ifBase(g, b, 16, () => {
-        // "0x" or "0X" followed by a hex digit: skip the "0x".
-        e.emit(jmp('jne', R2, 0x30, digits), jmp('jge', R1, lim - 2, digits));
-        e.emit(mov64(R0, s.ptr.reg), alu64('add', R0, R1), ldx(1, R0, R0, 1), jmp('jeq', R0, 0x78, isX), jmp('jne', R0, 0x58, digits));
-        e.place(isX);
-        e.emit(mov64(R0, s.ptr.reg), alu64('add', R0, R1), ldx(1, R0, R0, 2));
-        e.emit(jmp('jlt', R0, 0x30, digits), jmp('jle', R0, 0x39, yes), jmp('jlt', R0, 0x41, digits), jmp('jle', R0, 0x46, yes));
-        e.emit(jmp('jlt', R0, 0x61, digits), jmp('jgt', R0, 0x66, digits));
-        e.place(yes);
-        e.emit(mov64(R3, 4), ja(next));
-      });
-    }
-    if (b.k !== 16 || lim < 3) e.emit(ja(digits));
-    e.place(skipX);
-    e.emit(mov64(R3, 3), ja(next));
-    e.place(digits);
-    const [num, lower, have] = ['tn', 'tl', 'th'].map((l) => e.newLabel(l));
-    e.emit(jmp('jlt', R2, 0x30, exit), jmp('jgt', R2, 0x39, num), alu64('sub', R2, 0x30), ja(have));
-    e.place(num);
-    e.emit(jmp('jlt', R2, 0x41, exit), jmp('jgt', R2, 0x5a, lower), alu64('sub', R2, 0x41 - 10), ja(have));
-    e.place(lower);
-    e.emit(jmp('jlt', R2, 0x61, exit), jmp('jgt', R2, 0x7a, exit), alu64('sub', R2, 0x61 - 10));
-    e.place(have);
-    e.emit(jmp('jge', R2, by, exit));
-    base(g, R0);
-    e.emit(ldx(8, R4, R0, VAL), alu64('mul', R4, by), alu64('add', R4, R2), stx(8, R0, VAL, R4));
-    e.place(next);
-    base(g, R5);
-    e.emit(stx(8, R5, PHASE, R3));
+    e.emit(mov64(R2, R0), alu64('add', R2, R1), ldx(1, R2, R2, buf));
+    eqFlag(g, R3, R2, 0x20);
+    eqFlag(g, R4, R2, 0x09);
+    e.emit(alu64('or', R3, R4));
+    exitIf(g, 'jeq', R3, 0, exit, () => e.emit(stx(8, R0, POS, R1)));
   });
+  // The sign, then "0x".
+  base(g, R0);
+  e.emit(ldx(8, R2, R0, POS));
+  clamp(g, R2, 0, lim - 1);
+  e.emit(mov64(R3, R0), alu64('add', R3, R2), ldx(1, R3, R3, buf));
+  eqFlag(g, R4, R3, 0x2d);
+  eqFlag(g, R5, R3, 0x2b);
+  e.emit(stx(8, R0, NEG, R4), alu64('or', R5, R4), alu64('add', R2, R5));
+  if (b.k === undefined || b.k === 16) {
+    // "0" then 'x' or 'X' then a hex digit: r4 = all three, and only for base 16.
+    e.emit(mov64(R3, R0), alu64('add', R3, R2), ldx(1, R4, R3, buf));
+    eqFlag(g, R4, R4, 0x30);
+    e.emit(ldx(1, R5, R3, buf + 1), alu64('or', R5, 0x20));
+    eqFlag(g, R5, R5, 0x78);
+    e.emit(alu64('and', R4, R5), ldx(1, R5, R3, buf + 2));
+    digitOf(g, R5, R0);
+    ltFlag(g, R5, R5, 16);
+    e.emit(alu64('and', R4, R5));
+    if (b.v) {
+      eqFlag(g, R5, b.v.reg, 16);
+      e.emit(alu64('and', R4, R5));
+    }
+    e.emit(alu64('lsh', R4, 1), alu64('add', R2, R4));
+  }
+  base(g, R0);
+  e.emit(stx(8, R0, POS, R2));
+  // Digits.
+  loop(g, R1, lim, (exit) => {
+    base(g, R0);
+    e.emit(ldx(8, R2, R0, POS), alu64('add', R2, R1));
+    exitIf(g, 'jge', R2, lim, exit);
+    e.emit(alu64('add', R2, R0), ldx(1, R2, R2, buf));
+    digitOf(g, R2, R3);
+    exitIf(g, 'jge', R2, by, exit);
+    e.emit(ldx(8, R3, R0, VAL), alu64('mul', R3, by), alu64('add', R3, R2), stx(8, R0, VAL, R3));
+  });
+  g.free(b.v);
+  const out = g.alloc();
   base(g, R0);
   const pos = e.newLabel('tpos');
-  e.emit(ldx(8, R4, R0, VAL), ldx(8, R5, R0, NEG), jmp('jeq', R5, 0, pos), alu64('neg', R4));
+  e.emit(ldx(8, out.reg, R0, VAL), ldx(8, R5, R0, NEG), jmp('jeq', R5, 0, pos), alu64('neg', out.reg));
   e.place(pos);
-  g.free(s.ptr, b.v);
-  const out = g.alloc();
-  e.emit(mov64(out.reg, R4));
   return out;
 }
-

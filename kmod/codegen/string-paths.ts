@@ -5,7 +5,7 @@ import type { Call } from '../../d/ast.js';
 import { R0, R1, R2, R3, R4, R5, alu64, ja, jmp, ldx, mov64, st, stx } from '../asm/insn.js';
 import type { Gen } from './gen.js';
 import { evalStr, type StrVal } from './strings.js';
-import { area, base, clamp, copySlice, loop, resultAt, scalarAddr, stVar, storeConst, take } from './string-asm.js';
+import { area, base, clamp, copySlice, eqFlag, exitIf, loop, ltFlag, resultAt, scalarAddr, select, stVar, storeConst, take } from './string-asm.js';
 
 /** basename(s) / dirname(s). */
 export function pathname(g: Gen, c: Call, which: 'basename' | 'dirname'): StrVal {
@@ -73,115 +73,115 @@ function backScan(g: Gen, src: number, from: number, delta: number, slash: boole
   const n = g.sema.strsize;
   loop(g, R1, n, (exit) => {
     base(g, R0);
-    e.emit(ldx(8, R3, R0, from), jmp('jsle', R3, -delta - 1, exit), jmp('jsgt', R3, n, exit));
-    e.emit(alu64('add', R3, delta), alu64('sub', R3, R1), jmp('jslt', R3, 0, exit));
+    e.emit(ldx(8, R3, R0, from));
+    exitIf(g, 'jsle', R3, -delta - 1, exit);
+    exitIf(g, 'jsgt', R3, n, exit);
+    e.emit(alu64('add', R3, delta), alu64('sub', R3, R1));
+    exitIf(g, 'jslt', R3, 0, exit);
     e.emit(mov64(R2, R0), alu64('add', R2, R3), ldx(1, R4, R2, src));
-    const skip = e.newLabel('bs');
-    e.emit(jmp(slash ? 'jne' : 'jeq', R4, 0x2f, skip));
-    if (bias) e.emit(alu64('add', R3, bias));
-    e.emit(stx(8, R0, to, R3), ja(exit));
-    e.place(skip);
+    exitIf(g, slash ? 'jeq' : 'jne', R4, 0x2f, exit, () => {
+      if (bias) e.emit(alu64('add', R3, bias));
+      e.emit(stx(8, R0, to, R3));
+    });
   });
 }
 
-/** cleanpath(s): illumos's one forward pass, run as a bounded machine of 2 * strsize + 8 steps. */
+/** Modes of cleanpath's machine: after a character, after "/", "/.", "/..", and backing up (then "/" or end). */
+const [S0, S1, S2, S3, BS, BE] = [0, 1, 2, 3, 4, 5];
+
+/**
+ * The transitions of the modes S0-S3 by character class ('/', '.', NUL, other), one byte each: the next mode
+ * (bits 0-2), how much of "/.." to write first (bits 3-4), whether the character follows (bit 5), and
+ * whether the path ends here (bit 6). This is illumos's loop one character at a time.
+ */
+function cleanpathTable(): string {
+  const t = (next: number, prefix = 0, char = false, end = false): number => next | (prefix << 3) | (char ? 32 : 0) | (end ? 64 : 0);
+  const rows = [
+    [t(S1), t(S0, 0, true), t(S0, 0, false, true), t(S0, 0, true)],
+    [t(S1), t(S2), t(S0, 1, false, true), t(S0, 1, true)],
+    [t(S1), t(S3), t(S0, 2, false, true), t(S0, 2, true)],
+    [t(BS), t(S0, 3, true), t(BE), t(S0, 3, true)],
+  ];
+  return String.fromCharCode(...rows.flat(), ...new Array<number>(16).fill(0));
+}
+
+/**
+ * cleanpath(s): illumos's pass over the path as a machine of one character (or one backed-up character)
+ * per step, at most 2 * strsize + 4 steps, computed without branches: the verifier walks it once.
+ */
 export function cleanpath(g: Gen, c: Call): StrVal {
   const n = g.sema.strsize;
+  const n2 = 1 << Math.ceil(Math.log2(n));
   const e = g.e;
-  const src = area(g, n);
-  const out = area(g, n);
-  const v = area(g, 32);
-  const [I, J, C, MODE] = [v, v + 8, v + 16, v + 24];
-  const READ = 0;
-  const NEXT = 1;
-  const BACK = 2;
+  const src = area(g, n2);
+  // The result, after 8 bytes where the steps that back up write their (unused) bytes.
+  const out = area(g, 8 + n2 + 8);
+  const dst = out + 8;
+  const v = area(g, 64);
+  const [I, J, MODE, C, E, ISB, LEAVE, ENDB] = [v, v + 8, v + 16, v + 24, v + 32, v + 40, v + 48, v + 56];
   take(g, evalStr(g, c.args[0]), src, n);
   base(g, R0);
-  e.emit(st(8, R0, I, 0), st(8, R0, J, 0), st(8, R0, MODE, READ));
-  const end = e.newLabel('ce');
-  // Registers in a step: r0 scratch base, r1 step, r3 c, r4 j, r5 i, r2 address temp.
-  /** r3 = src[i++] (NUL past the buffer). */
-  const read = (): void => {
-    const inside = e.newLabel('cr');
-    const got = e.newLabel('cg');
-    e.emit(ldx(8, R5, R0, I), jmp('jlt', R5, n, inside), mov64(R3, 0), ja(got));
-    e.place(inside);
-    e.emit(mov64(R2, R0), alu64('add', R2, R5), ldx(1, R3, R2, src), alu64('add', R5, 1), stx(8, R0, I, R5));
-    e.place(got);
-  };
-  /** dst[j..] = bytes (numbers, or r3 for the current character); j += count. r4 = j. */
-  const put = (bytes: (number | 'c')[]): void => {
-    e.emit(mov64(R2, R0), alu64('add', R2, R4));
-    bytes.forEach((b, k) => e.emit(b === 'c' ? stx(1, R2, out + k, R3) : st(1, R2, out + k, b)));
-    e.emit(alu64('add', R4, bytes.length), stx(8, R0, J, R4));
-  };
-  loop(g, R1, 2 * n + 8, (exit, next) => {
-    const nextMode = e.newLabel('cn');
-    const back = e.newLabel('cb');
-    const cond = e.newLabel('cc');
-    const again = e.newLabel('ca');
+  e.emit(st(8, R0, I, 0), st(8, R0, J, 0), st(8, R0, MODE, S0));
+  const table = cleanpathTable();
+  loop(g, R1, 2 * n + 4, (end) => {
     base(g, R0);
-    e.emit(ldx(8, R2, R0, MODE), jmp('jeq', R2, BACK, back), jmp('jeq', R2, NEXT, nextMode));
-    read();
-    const haveC = e.newLabel('ch');
-    e.emit(ja(haveC));
-    e.place(nextMode);
-    e.emit(ldx(8, R3, R0, C));
-    e.place(haveC);
-    // next: if (j + 5 >= size) stop; a character other than '/' is copied.
-    e.emit(ldx(8, R4, R0, J), jmp('jge', R4, n - 5, exit));
-    const slash = e.newLabel('c1');
-    e.emit(jmp('jeq', R3, 0x2f, slash));
-    put(['c']);
-    e.emit(ja(cond));
-    e.place(slash);
-    // "/": look at what follows.
-    const notSlash = e.newLabel('c2');
-    read();
-    e.emit(jmp('jne', R3, 0x2f, notSlash));
-    e.place(again);
-    // "//" or "/./": go on from this "/" (the `goto next` of the C code).
-    e.emit(stx(8, R0, C, R3), st(8, R0, MODE, NEXT), ja(next));
-    e.place(notSlash);
-    const dot1 = e.newLabel('c3');
-    e.emit(jmp('jeq', R3, 0x2e, dot1));
-    put([0x2f, 'c']);
-    e.emit(ja(cond));
-    e.place(dot1);
-    read();
-    e.emit(jmp('jeq', R3, 0x2f, again));
-    const dot2 = e.newLabel('c4');
-    e.emit(jmp('jeq', R3, 0x2e, dot2));
-    put([0x2f, 0x2e, 'c']);
-    e.emit(ja(cond));
-    e.place(dot2);
-    read();
-    const dotdot = e.newLabel('c5');
-    e.emit(jmp('jeq', R3, 0x2f, dotdot), jmp('jeq', R3, 0, dotdot));
-    put([0x2f, 0x2e, 0x2e, 'c']);
-    e.emit(ja(cond));
-    e.place(dotdot);
-    // "/../" or "/..\0": read the "/" or NUL again, and back up over the last component.
-    e.emit(ldx(8, R5, R0, I), alu64('sub', R5, 1), stx(8, R0, I, R5));
-    e.emit(stx(8, R0, C, R3), st(8, R0, MODE, BACK), ja(next));
-    e.place(back);
-    // while (j != 0 && dest[--j] != '/'), one character a step; then a NUL after ".." keeps the "/".
-    const after = e.newLabel('c6');
-    e.emit(ldx(8, R4, R0, J), jmp('jeq', R4, 0, after), alu64('sub', R4, 1), stx(8, R0, J, R4), jmp('jge', R4, n, exit));
-    e.emit(mov64(R2, R0), alu64('add', R2, R4), ldx(1, R2, R2, out), jmp('jne', R2, 0x2f, next));
-    e.place(after);
-    e.emit(ldx(8, R3, R0, C), jmp('jne', R3, 0, cond));
-    e.emit(alu64('add', R4, 1), jmp('jge', R4, n, exit), mov64(R2, R0), alu64('add', R2, R4), st(1, R2, out, 0x2f));
-    e.emit(stx(8, R0, J, R4));
-    e.place(cond);
-    // while (c != '\0')
-    e.emit(jmp('jeq', R3, 0, exit), st(8, R0, MODE, READ));
+    // The mode, whether it backs up, the character and its class, and the transition.
+    e.emit(ldx(8, R2, R0, MODE), alu64('and', R2, 7), mov64(R3, 3), alu64('sub', R3, R2), alu64('rsh', R3, 63), stx(8, R0, ISB, R3));
+    e.emit(ldx(8, R4, R0, I), alu64('and', R4, n2 - 1), alu64('add', R4, R0), ldx(1, R4, R4, src), stx(8, R0, C, R4));
+    eqFlag(g, R5, R4, 0x2f);
+    e.emit(alu64('mul', R5, 3), mov64(R3, 3), alu64('sub', R3, R5));
+    eqFlag(g, R5, R4, 0x2e);
+    e.emit(alu64('lsh', R5, 1), alu64('sub', R3, R5));
+    eqFlag(g, R5, R4, 0);
+    e.emit(alu64('sub', R3, R5), alu64('lsh', R2, 2), alu64('add', R2, R3), alu64('and', R2, 31));
+    g.constString(R5, table, table.length + 1);
+    e.emit(alu64('add', R5, R2), ldx(1, R5, R5, 0), stx(8, R0, E, R5));
+    // if (j + 5 >= size) break; (only when not backing up)
+    e.emit(ldx(8, R2, R0, J), alu64('and', R2, n2 - 1), mov64(R3, R2), alu64('add', R3, 5));
+    ltFlag(g, R3, R3, n);
+    e.emit(alu64('xor', R3, 1), ldx(8, R4, R0, ISB), alu64('and', R4, 1), alu64('xor', R4, 1), alu64('and', R3, R4));
+    exitIf(g, 'jne', R3, 0, end);
+    // Write the prefix and the character at dst + j (backing up: before dst, where nothing is read).
+    e.emit(mov64(R3, R2), alu64('add', R3, 8), alu64('mul', R3, R4), alu64('add', R3, R0));
+    e.emit(ldx(8, R4, R0, E), alu64('rsh', R4, 3), alu64('and', R4, 3), ldx(8, R5, R0, C));
+    for (let k = 0; k < 3; k++) {
+      e.emit(mov64(R2, k), alu64('sub', R2, R4), alu64('rsh', R2, 63));
+      e.emit(mov64(R0, k === 0 ? 0x2f : 0x2e), alu64('sub', R0, R5), alu64('mul', R0, R2), alu64('add', R0, R5), stx(1, R3, out + k, R0));
+    }
+    e.emit(stx(1, R3, out + 3, R5));
+    // Backing up: j1 = j - (j != 0); stop at a '/' (or at 0); after "/..\0" the result keeps dst[j1].
+    base(g, R0);
+    e.emit(ldx(8, R2, R0, J), alu64('and', R2, n2 - 1));
+    eqFlag(g, R3, R2, 0);
+    e.emit(alu64('xor', R3, 1), mov64(R4, R2), alu64('sub', R4, R3), alu64('and', R4, n2 - 1));
+    e.emit(mov64(R5, R0), alu64('add', R5, R4), ldx(1, R5, R5, dst));
+    eqFlag(g, R5, R5, 0x2f);
+    e.emit(alu64('xor', R3, 1), alu64('or', R5, R3), stx(8, R0, LEAVE, R5));
+    e.emit(ldx(8, R3, R0, MODE));
+    eqFlag(g, R3, R3, BE);
+    e.emit(alu64('and', R3, R5), stx(8, R0, ENDB, R3), alu64('add', R4, R3));
+    // j = backing up ? j1 (+1 at the end) : j + prefix + character
+    e.emit(ldx(8, R3, R0, E), mov64(R5, R3), alu64('rsh', R5, 5), alu64('and', R5, 1), alu64('rsh', R3, 3), alu64('and', R3, 3));
+    e.emit(alu64('add', R3, R5), alu64('add', R3, R2), ldx(8, R5, R0, ISB), alu64('and', R5, 1));
+    select(g, R3, R5, R4, R2);
+    e.emit(stx(8, R0, J, R3));
+    // i advances unless backing up
+    e.emit(alu64('xor', R5, 1), ldx(8, R2, R0, I), alu64('add', R2, R5), stx(8, R0, I, R2));
+    // mode = backing up ? (done ? S1 : same) : the transition's
+    e.emit(ldx(8, R2, R0, MODE), ldx(8, R3, R0, LEAVE));
+    select(g, R2, R3, S1, R4);
+    e.emit(ldx(8, R3, R0, E), alu64('and', R3, 7), ldx(8, R4, R0, ISB), alu64('and', R4, 1));
+    select(g, R3, R4, R2, R5);
+    e.emit(stx(8, R0, MODE, R3));
+    // the end: the transition's, or a finished backing up after "/..\0"
+    e.emit(ldx(8, R2, R0, E), alu64('rsh', R2, 6), alu64('and', R2, 1), ldx(8, R3, R0, ENDB));
+    select(g, R2, R4, R3, R5);
+    exitIf(g, 'jne', R2, 0, end);
   });
-  e.place(end);
   // dest[j] = '\0'
   base(g, R0);
   e.emit(ldx(8, R4, R0, J));
   clamp(g, R4, 0, n - 1);
-  e.emit(alu64('add', R4, R0), st(1, R4, out, 0));
-  return resultAt(g, out, n);
+  e.emit(alu64('add', R4, R0), st(1, R4, dst, 0));
+  return resultAt(g, dst, n);
 }

@@ -8,7 +8,7 @@ import type { Val } from './emitter.js';
 import type { Gen } from './gen.js';
 import { evalInt } from './expr.js';
 import { evalStr, type StrVal } from './strings.js';
-import { area, base, ldVar, limitOf, loop, scalarAddr, stVar, take } from './string-asm.js';
+import { area, base, eqFlag, exitIf, ldVar, limitOf, loop, ltFlag, scalarAddr, select, stVar, take } from './string-asm.js';
 import { suffixOrNull } from './string-subroutines.js';
 
 /** KMP's failure function of a constant pattern: pi[q] = the longest proper border of p[0..q]. */
@@ -28,10 +28,10 @@ type Kind = 'strstr' | 'index' | 'rindex';
 /** Scratch layout of one search. */
 interface Search {
   /** u64 variables. */
-  L: number; M: number; I: number; K: number; RES: number; LO: number; HI: number; ADDR: number;
-  /** The text, the pattern and its failure table (u16 per pattern byte). */
+  L: number; M: number; I: number; K: number; RES: number; LO: number; HI: number; ADDR: number; TMP: number;
+  /** The text, the pattern and its failure table (u16 per pattern byte), in buffers of t2 and p2 entries. */
   T: number; P: number; PI: number;
-  lt: number; lp: number;
+  lt: number; lp: number; t2: number; p2: number;
 }
 
 /** index(s, sub[, start]) / rindex(s, sub[, start]): a position or -1. */
@@ -51,19 +51,23 @@ export function strstr(g: Gen, c: Call): StrVal {
 
 function run(g: Gen, c: Call, kind: Kind): Search {
   const e = g.e;
-  const v = area(g, 64);
+  const v = area(g, 72);
   const text = evalStr(g, c.args[0]);
   const lt = limitOf(g, text);
-  const T = area(g, lt);
+  const t2 = pow2(lt);
+  const T = area(g, t2);
   take(g, text, T, lt);
   stVar(g, v, R0, R1);
   const pat = evalStr(g, c.args[1]);
   // A constant pattern's length and failure table are known here: no first pass at run time.
   const konst = pat.constant !== undefined ? Buffer.from(pat.constant, 'utf8').subarray(0, limitOf(g, pat) - 1) : undefined;
   const lp = konst ? konst.length + 1 : limitOf(g, pat);
-  const P = area(g, lp);
-  const PI = area(g, 2 * lp);
-  const s: Search = { L: v, M: v + 8, I: v + 16, K: v + 24, RES: v + 32, LO: v + 40, HI: v + 48, ADDR: v + 56, T, P, PI, lt, lp };
+  const p2 = pow2(lp);
+  const P = area(g, p2);
+  const PI = area(g, 2 * p2);
+  const s: Search = {
+    L: v, M: v + 8, I: v + 16, K: v + 24, RES: v + 32, LO: v + 40, HI: v + 48, ADDR: v + 56, TMP: v + 64, T, P, PI, lt, lp, t2, p2,
+  };
   take(g, pat, P, lp);
   stVar(g, s.M, R0, R1);
   scalarAddr(g, R1, T, s.ADDR);
@@ -113,33 +117,51 @@ function clampSigned(g: Gen, r: typeof R0, lo: number, hi: typeof R0): void {
   g.e.place(b);
 }
 
-/** First pass: PI[q] for q < m, by KMP's prefix function, in at most 2 * lp steps. */
+/** The smallest power of two >= n: buffers of that size let indices be masked instead of checked. */
+const pow2 = (n: number): number => 1 << Math.ceil(Math.log2(Math.max(n, 2)));
+
+/**
+ * First pass: PI[q] for q < m, KMP's prefix function, in at most 2 * lp steps. A step either advances q
+ * (recording PI[q]) or falls back to k = PI[k - 1]; computed without branches (see loop()).
+ */
 function failureTable(g: Gen, s: Search): void {
   const e = g.e;
   const Q = s.I;
+  const pm = s.p2 - 1;
   base(g, R0);
   e.emit(st(8, R0, Q, 1), st(8, R0, s.K, 0), st(2, R0, s.PI, 0));
-  loop(g, R1, 2 * s.lp, (exit, next) => {
-    const mismatch = e.newLabel('fm');
-    const zero = e.newLabel('fz');
+  loop(g, R1, 2 * s.lp, (exit) => {
     base(g, R0);
-    e.emit(ldx(8, R2, R0, Q), ldx(8, R3, R0, s.M), jmp('jge', R2, R3, exit), jmp('jge', R2, s.lp, exit));
-    e.emit(ldx(8, R4, R0, s.K), jmp('jge', R4, s.lp, exit));
-    e.emit(mov64(R5, R0), alu64('add', R5, R2), ldx(1, R5, R5, s.P));
-    e.emit(mov64(R3, R0), alu64('add', R3, R4), ldx(1, R3, R3, s.P));
-    e.emit(jmp('jne', R5, R3, mismatch));
-    // p[q] == p[k]: pi[q] = ++k, q++
-    e.emit(alu64('add', R4, 1), stx(8, R0, s.K, R4));
-    e.emit(mov64(R5, R2), alu64('lsh', R5, 1), alu64('add', R5, R0), stx(2, R5, s.PI, R4));
-    e.emit(alu64('add', R2, 1), stx(8, R0, Q, R2), ja(next));
-    e.place(mismatch);
-    // k > 0: k = pi[k - 1]; else pi[q] = 0, q++
-    e.emit(jmp('jle', R4, 0, zero));
-    e.emit(alu64('sub', R4, 1), alu64('lsh', R4, 1), alu64('add', R4, R0), ldx(2, R4, R4, s.PI), stx(8, R0, s.K, R4), ja(next));
-    e.place(zero);
-    e.emit(mov64(R5, R2), alu64('lsh', R5, 1), alu64('add', R5, R0), st(2, R5, s.PI, 0));
-    e.emit(alu64('add', R2, 1), stx(8, R0, Q, R2));
+    e.emit(ldx(8, R2, R0, Q), ldx(8, R3, R0, s.M));
+    exitIf(g, 'jge', R2, R3, exit);
+    e.emit(alu64('and', R2, pm), ldx(8, R4, R0, s.K), alu64('and', R4, pm));
+    charAt(g, R5, R2, s.P);
+    charAt(g, R3, R4, s.P);
+    eqFlag(g, R5, R5, R3);
+    // advance q when p[q] == p[k] or k == 0
+    eqFlag(g, R3, R4, 0);
+    e.emit(alu64('or', R3, R5), stx(8, R0, s.TMP, R3));
+    // PI[q] = p[q] == p[k] ? k + 1 : 0
+    e.emit(mov64(R3, R4), alu64('add', R3, 1), alu64('mul', R3, R5));
+    e.emit(alu64('lsh', R2, 1), alu64('add', R2, R0), stx(2, R2, s.PI, R3));
+    nextK(g, s, R4, R5);
+    e.emit(ldx(8, R2, R0, Q), ldx(8, R3, R0, s.TMP), alu64('add', R2, R3), stx(8, R0, Q, R2));
   });
+}
+
+/** r = the byte at scratch + off + idx (r0 holds the scratch base). */
+function charAt(g: Gen, r: typeof R0, idx: typeof R0, off: number): void {
+  g.e.emit(mov64(r, R0), alu64('add', r, idx), ldx(1, r, r, off));
+}
+
+/** K = eq ? k + 1 : (k > 0 ? PI[k - 1] : 0), for k in `k` and the 0/1 flag in `eq` (clobbers r2, r3, k). */
+function nextK(g: Gen, s: Search, k: typeof R0, eq: typeof R0): void {
+  const e = g.e;
+  e.emit(mov64(R2, k), alu64('sub', R2, 1), alu64('and', R2, s.p2 - 1), alu64('lsh', R2, 1), alu64('add', R2, R0), ldx(2, R2, R2, s.PI));
+  eqFlag(g, R3, k, 0);
+  e.emit(alu64('xor', R3, 1), alu64('mul', R2, R3), alu64('add', k, 1));
+  select(g, R2, eq, k, R3);
+  e.emit(stx(8, R0, s.K, R2));
 }
 
 /**
@@ -151,36 +173,39 @@ function scan(g: Gen, s: Search, mode: 'first' | 'last'): void {
   const e = g.e;
   base(g, R0);
   e.emit(st(8, R0, s.I, 0), st(8, R0, s.K, 0));
-  loop(g, R1, 2 * s.lt + 2, (exit, next) => {
-    const step = e.newLabel('kn');
-    const mismatch = e.newLabel('km');
-    const advance = e.newLabel('ka');
+  loop(g, R1, 2 * s.lt + 2, (exit) => {
     base(g, R0);
-    e.emit(ldx(8, R4, R0, s.K), ldx(8, R3, R0, s.M), jmp('jne', R4, R3, step));
-    // A match ends before text[i]: it starts at q = i - m.
+    // A match ends before text[i] when k == m; it starts at q = i - m.
+    e.emit(ldx(8, R4, R0, s.K), ldx(8, R3, R0, s.M));
+    eqFlag(g, R5, R4, R3);
     e.emit(ldx(8, R2, R0, s.I), alu64('sub', R2, R3));
     if (mode === 'first') {
-      const early = e.newLabel('ke');
-      e.emit(ldx(8, R5, R0, s.LO), jmp('jslt', R2, R5, early), stx(8, R0, s.RES, R2), ja(exit));
-      e.place(early);
+      e.emit(ldx(8, R3, R0, s.LO));
+      ltFlag(g, R4, R2, R3);
+      e.emit(alu64('xor', R4, 1), alu64('and', R4, R5));
+      exitIf(g, 'jne', R4, 0, exit, () => e.emit(stx(8, R0, s.RES, R2)));
     } else {
-      e.emit(ldx(8, R5, R0, s.HI), jmp('jsgt', R2, R5, exit), stx(8, R0, s.RES, R2));
+      e.emit(ldx(8, R3, R0, s.HI), mov64(R4, R3));
+      ltFlag(g, R4, R4, R2);
+      e.emit(alu64('and', R4, R5));
+      exitIf(g, 'jne', R4, 0, exit);
+      e.emit(ldx(8, R3, R0, s.RES));
+      select(g, R3, R5, R2, R4);
+      e.emit(stx(8, R0, s.RES, R3));
     }
-    // k = pi[m - 1]
-    e.emit(mov64(R4, R3), alu64('sub', R4, 1), jmp('jge', R4, s.lp, exit));
-    e.emit(alu64('lsh', R4, 1), alu64('add', R4, R0), ldx(2, R4, R4, s.PI), stx(8, R0, s.K, R4));
-    e.place(step);
-    e.emit(ldx(8, R2, R0, s.I), ldx(8, R3, R0, s.L), jmp('jge', R2, R3, exit), jmp('jge', R2, s.lt, exit));
-    e.emit(ldx(8, R4, R0, s.K), jmp('jge', R4, s.lp, exit));
-    e.emit(mov64(R5, R0), alu64('add', R5, R2), ldx(1, R5, R5, s.T));
-    e.emit(mov64(R3, R0), alu64('add', R3, R4), ldx(1, R3, R3, s.P));
-    e.emit(jmp('jne', R5, R3, mismatch));
-    e.emit(alu64('add', R4, 1), stx(8, R0, s.K, R4), alu64('add', R2, 1), stx(8, R0, s.I, R2), ja(next));
-    e.place(mismatch);
-    e.emit(jmp('jle', R4, 0, advance));
-    e.emit(alu64('sub', R4, 1), alu64('lsh', R4, 1), alu64('add', R4, R0), ldx(2, R4, R4, s.PI), stx(8, R0, s.K, R4), ja(next));
-    e.place(advance);
-    e.emit(alu64('add', R2, 1), stx(8, R0, s.I, R2));
+    // after a match, k = PI[m - 1]
+    e.emit(ldx(8, R3, R0, s.M), alu64('sub', R3, 1), alu64('and', R3, s.p2 - 1), alu64('lsh', R3, 1), alu64('add', R3, R0));
+    e.emit(ldx(2, R3, R3, s.PI), ldx(8, R4, R0, s.K));
+    select(g, R4, R5, R3, R2);
+    // the text's next character
+    e.emit(ldx(8, R2, R0, s.I), ldx(8, R3, R0, s.L));
+    exitIf(g, 'jge', R2, R3, exit);
+    e.emit(alu64('and', R2, s.t2 - 1), alu64('and', R4, s.p2 - 1));
+    charAt(g, R5, R2, s.T);
+    charAt(g, R3, R4, s.P);
+    eqFlag(g, R5, R5, R3);
+    eqFlag(g, R3, R4, 0);
+    e.emit(alu64('or', R3, R5), alu64('add', R2, R3), stx(8, R0, s.I, R2));
+    nextK(g, s, R4, R5);
   });
 }
-

@@ -12,7 +12,7 @@ import type { Gen } from './gen.js';
 import { Slot } from './gen.js';
 import { Fault } from './plan.js';
 import { evalStr, type StrVal } from './strings.js';
-import { area, base, clamp, copySlice, ldVar, limitOf, loop, stVar } from './string-asm.js';
+import { area, base, clamp, copySlice, exitIf, ldVar, limitOf, loop, stVar } from './string-asm.js';
 
 /** The per-CPU map holding the string being tokenized: [u64 position + 1, or 0 for none][strsize bytes]. */
 export const STRTOK_MAP = 'strtok';
@@ -53,7 +53,8 @@ export function strtok(g: Gen, c: Call): StrVal {
   base(g, R1);
   for (let i = 0; i < 32; i += 8) e.emit(st(8, R1, tokmap + i, 0));
   loop(g, R1, limitOf(g, delim), (exit) => {
-    e.emit(mov64(R2, delim.ptr.reg), alu64('add', R2, R1), ldx(1, R2, R2, 0), jmp('jeq', R2, 0, exit));
+    e.emit(mov64(R2, delim.ptr.reg), alu64('add', R2, R1), ldx(1, R2, R2, 0));
+    exitIf(g, 'jeq', R2, 0, exit);
     bitAddr(g, R2);
     e.emit(ldx(1, R5, R4, tokmap), alu64('or', R5, R3), stx(1, R4, tokmap, R5));
   });
@@ -66,15 +67,14 @@ export function strtok(g: Gen, c: Call): StrVal {
   e.emit(ldx(8, R0, state.reg, 0), alu64('sub', R0, 1));
   clamp(g, R0, 0, n);
   stVar(g, START, R0, R1);
-  loop(g, R1, n, (exit, next) => {
+  loop(g, R1, n, () => {
     charAt(g, state.reg, START, none);
-    e.emit(jmp('jeq', R2, 0, none));
+    exitIf(g, 'jeq', R2, 0, none);
     bitAddr(g, R2);
-    e.emit(ldx(1, R5, R4, tokmap), alu64('and', R5, R3), jmp('jeq', R5, 0, found));
+    e.emit(ldx(1, R5, R4, tokmap), alu64('and', R5, R3));
+    exitIf(g, 'jeq', R5, 0, found);
     e.emit(alu64('add', R0, 1));
     stVar(g, START, R0, R4);
-    void exit;
-    void next;
   });
   e.emit(ja(none));
   e.place(found);
@@ -83,9 +83,10 @@ export function strtok(g: Gen, c: Call): StrVal {
   stVar(g, END, R0, R1);
   loop(g, R1, n, (exit) => {
     charAt(g, state.reg, END, exit);
-    e.emit(jmp('jeq', R2, 0, exit));
+    exitIf(g, 'jeq', R2, 0, exit);
     bitAddr(g, R2);
-    e.emit(ldx(1, R5, R4, tokmap), alu64('and', R5, R3), jmp('jne', R5, 0, exit));
+    e.emit(ldx(1, R5, R4, tokmap), alu64('and', R5, R3));
+    exitIf(g, 'jne', R5, 0, exit);
     e.emit(alu64('add', R0, 1));
     stVar(g, END, R0, R4);
   });
@@ -120,7 +121,8 @@ export function strtok(g: Gen, c: Call): StrVal {
 function charAt(g: Gen, state: typeof R0, posVar: number, end: string): void {
   const e = g.e;
   ldVar(g, R0, posVar);
-  e.emit(jmp('jge', R0, g.sema.strsize, end), mov64(R2, state), alu64('add', R2, R0), ldx(1, R2, R2, 8));
+  exitIf(g, 'jge', R0, g.sema.strsize, end);
+  e.emit(mov64(R2, state), alu64('add', R2, R0), ldx(1, R2, R2, 8));
 }
 
 /** For the byte in `c`: r4 = scratch base + c / 8 (its byte of the map), r3 = its bit. Clobbers r3-r5. */

@@ -2,20 +2,29 @@
 import { compileDescription, matchesProbe, parseDescription, type ProbeDescription } from './describe.js';
 import { hasGlob } from './glob.js';
 import type { Probe } from './probe.js';
-import type { Provider } from './providers/provider.js';
+import type { Provider, ProbeCreator } from './providers/provider.js';
 import { dtraceProvider } from './providers/dtrace.js';
 import { syscallProvider } from './providers/syscall.js';
 import { sdtProvider } from './providers/sdt.js';
 import { fbtProvider } from './providers/fbt.js';
+import { profileProvider, profileCreator } from './providers/profile.js';
+import { procProvider, schedProvider } from './providers/proc.js';
+import { pidCreator } from './providers/pid.js';
 
 /** Providers in ID order: each one's IDs follow the previous one's, so the order never changes. */
-export const staticProviders: Provider[] = [dtraceProvider, syscallProvider, sdtProvider, fbtProvider];
+export const staticProviders: Provider[] = [dtraceProvider, syscallProvider, sdtProvider, fbtProvider, profileProvider, procProvider, schedProvider];
+
+/** Providers whose probes a description creates (profile-N/tick-N, pidNNN); numbered after the static ones. */
+export const probeCreators: ProbeCreator[] = [profileCreator, pidCreator];
 
 export class ProbeTable {
   private lists: (Probe[] | undefined)[];
   private byIdCache: Probe[] | undefined;
+  /** Probes created on demand, in creation (= ID) order, and by their full name. */
+  private created: Probe[] = [];
+  private createdByName = new Map<string, Probe>();
 
-  constructor(private readonly providers: Provider[] = staticProviders) {
+  constructor(private readonly providers: Provider[] = staticProviders, private readonly creators: ProbeCreator[] = probeCreators) {
     this.lists = providers.map(() => undefined);
   }
 
@@ -44,30 +53,53 @@ export class ProbeTable {
   all(): Probe[] {
     const out: Probe[] = [];
     for (let i = 0; i < this.providers.length; i++) for (const p of this.probesAt(i)) out.push(p);
+    for (const p of this.created) out.push(p);
     return out;
   }
 
   /** Calls `cb` for every probe in ID order, without building one big array. */
   forEach(cb: (p: Probe) => void): void {
     for (let i = 0; i < this.providers.length; i++) for (const p of this.probesAt(i)) cb(p);
+    for (const p of this.created) cb(p);
   }
 
   /** Probes of one provider by name (empty if unknown). */
   ofProvider(name: string): Probe[] {
     const i = this.providers.findIndex((p) => p.name === name);
-    return i < 0 ? [] : this.probesAt(i);
+    const made = this.created.filter((p) => p.provider === name);
+    return i < 0 ? made : made.length ? [...this.probesAt(i), ...made] : this.probesAt(i);
   }
 
   count(): number {
-    let n = 0;
+    let n = this.created.length;
     for (let i = 0; i < this.providers.length; i++) n += this.probesAt(i).length;
     return n;
+  }
+
+  /** Creates the probes `d` names that creators can make and the table does not have yet. */
+  private provide(d: ProbeDescription): void {
+    for (const creator of this.creators) {
+      const specs = creator.provide(d);
+      for (const spec of specs) {
+        const key = `${spec.provider}:${spec.module}:${spec.func}:${spec.name}`;
+        if (this.createdByName.has(key)) continue;
+        const i = this.providers.findIndex((p) => p.name === spec.provider);
+        if (i >= 0 && this.probesAt(i).some((p) => p.module === spec.module && p.func === spec.func && p.name === spec.name)) continue;
+        const last = this.created[this.created.length - 1];
+        const id = last ? last.id + 1 : this.providers.length ? this.nextIdAfter(this.providers.length - 1) : 1;
+        const probe: Probe = { id, ...spec };
+        this.created.push(probe);
+        this.createdByName.set(key, probe);
+        this.byIdCache = undefined;
+      }
+    }
   }
 
   /** Probes matching a description (text or parsed), in ID order. */
   match(desc: string | ProbeDescription): Probe[] {
     const d = typeof desc === 'string' ? parseDescription(desc) : desc;
     const m = compileDescription(d);
+    this.provide(d);
     const out: Probe[] = [];
     for (let i = 0; i < this.providers.length; i++) {
       const prov = this.providers[i];
@@ -76,6 +108,7 @@ export class ProbeTable {
       if (prov.names && d.name && !hasGlob(d.name) && !prov.names.includes(d.name)) continue;
       for (const p of this.probesAt(i)) if (matchesProbe(m, p)) out.push(p);
     }
+    for (const p of this.created) if (matchesProbe(m, p)) out.push(p);
     return out;
   }
 

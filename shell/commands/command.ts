@@ -1,13 +1,24 @@
 // Shell commands as data: a name, a one-line help, and an action over the session context.
 import type { Driver } from '../engine/driver.js';
+import type { LiveSession } from '../engine/live.js';
 
 export interface ShellContext {
   out(s: string): void;
   err(s: string): void;
-  /** The loaded driver, once `.load` ran. */
+  /** The loaded driver, once `.load` ran (commands that need it load it on first use). */
   driver?: Driver;
+  /** The live trace: the enabled clauses and their maps. */
+  live?: LiveSession;
+  /** Loads the driver and starts the live session if needed. */
+  ensureLive(): LiveSession;
   /** Ends the shell after this command. */
   quit(): void;
+  /** Lines entered so far (for .history). */
+  history: string[];
+  /** Where relative paths of .save/.source resolve. */
+  cwd: string;
+  /** Runs one shell line (for .source and pasted sessions). */
+  runLine(line: string): Promise<void>;
   commands: readonly Command[];
 }
 
@@ -16,5 +27,7 @@ export interface Command {
   /** Argument synopsis, e.g. `[desc]`. */
   usage: string;
   help: string;
+  /** What the argument completes to: probe descriptions, files, aggregation names, command names. */
+  args?: 'probe' | 'file' | 'agg' | 'command' | 'option' | 'none';
   action(ctx: ShellContext, args: string): void | Promise<void>;
 }

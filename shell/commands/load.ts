@@ -6,8 +6,9 @@ export const loadCommand: Command = {
   name: 'load',
   usage: '',
   help: 'load the driver: check privileges and the kernel, build the probe table',
+  args: 'none',
   action(ctx) {
-    ctx.driver = loadDriver();
+    ctx.driver = loadDriver(ctx.driver?.table);
     ctx.out(formatDriverStatus(ctx.driver));
   },
 };

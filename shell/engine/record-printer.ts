@@ -53,7 +53,12 @@ export class RecordPrinter {
   private prefixes: string[][] = [];
   private headerDone = false;
 
-  constructor(private compiled: CompiledProgram, private host: PrinterHost, private opts: PrinterOptions) {
+  constructor(compiled: CompiledProgram | undefined, private host: PrinterHost, private opts: PrinterOptions) {
+    if (compiled) this.add(compiled);
+  }
+
+  /** Learns the records of more enabled probes (the shell enables clauses one at a time). */
+  add(compiled: CompiledProgram): void {
     for (const ep of compiled.epids) {
       this.byEpid[ep.epid] = ep;
       this.actionFns[ep.epid] = ep.actions.map((a) => this.actionFn(a));
@@ -122,8 +127,9 @@ export class RecordPrinter {
   private prefix(ep: EnabledProbe, cpu: number): string {
     let row = this.prefixes[ep.epid];
     if (!row) row = this.prefixes[ep.epid] = [];
+    if (this.opts.quiet) return '';
     let p = row[cpu];
-    if (p === undefined) p = row[cpu] = probeLine(cpu, ep.probe.id, ep.probe.func, ep.probe.name, { quiet: this.opts.quiet });
+    if (p === undefined) p = row[cpu] = probeLine(cpu, ep.probe.id, ep.probe.func, ep.probe.name);
     return p;
   }
 

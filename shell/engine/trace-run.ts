@@ -1,7 +1,7 @@
 // A running trace: loads and attaches a compiled program, runs BEGIN, drains records on a timer,
 // reports drops, and on stop runs END and prints the aggregations, as dtrace(1M) does.
-import { Session } from '../../kmod/session.js';
-import { State, Counter, type CompiledProgram } from '../../kmod/codegen/plan.js';
+import { Session, type Unit } from '../../kmod/session.js';
+import { State, Counter, type CompiledProgram, type AggPlan } from '../../kmod/codegen/plan.js';
 import { snapshotAggregation, decodeKeyField as decodeKey } from '../../kmod/consumer/snapshot.js';
 import { mapDelete, mapLookup, mapNextKey, mapUpdate } from '../../kmod/sys/bpf.js';
 import { MapName } from '../../kmod/codegen/layout.js';
@@ -20,6 +20,9 @@ export interface Output {
 
 export class TraceRun implements PrinterHost {
   readonly session: Session;
+  /** Every aggregation known so far, by name (the latest compile's plans are a superset of earlier ones). */
+  readonly aggs = new Map<string, AggPlan>();
+  private aggenBytes = 8;
   private printer: RecordPrinter;
   private pending: string[] = [];
   private pendingBytes = 0;
@@ -36,10 +39,70 @@ export class TraceRun implements PrinterHost {
   /** Called once when exit() was recorded, so the owner can stop the run. */
   onExit?: () => void;
 
-  constructor(readonly compiled: CompiledProgram, private opts: DOptions, private io: Output, target?: number) {
+  /** `compiled` is what start() loads; the shell passes none and adds units with add(). */
+  constructor(readonly compiled: CompiledProgram | undefined, private opts: DOptions, private io: Output, target?: number) {
     this.session = new Session(compiled);
-    this.printer = new RecordPrinter(compiled, this, { quiet: opts.quiet, strsize: opts.strsize, stackindent: opts.stackindent, target });
+    // the printer reads the options live: the shell may change them (.set quiet) while tracing
+    this.printer = new RecordPrinter(undefined, this, {
+      get quiet() { return opts.quiet; },
+      get strsize() { return opts.strsize; },
+      get stackindent() { return opts.stackindent; },
+      target,
+    });
     this.done = new Promise((r) => (this.resolveDone = r));
+  }
+
+  private learn(compiled: CompiledProgram): void {
+    this.printer.add(compiled);
+    for (const [name, plan] of compiled.aggs) this.aggs.set(name, plan);
+    const aggen = compiled.maps.find((m) => m.name === MapName.aggen);
+    if (aggen) this.aggenBytes = aggen.spec.valueSize;
+    this.errorEnabled = undefined;
+  }
+
+  /**
+   * Loads and enables one more compiled unit while the others keep running (the shell's incremental
+   * enabling): attaches it, runs its BEGIN clauses, and starts draining if nothing ran yet.
+   */
+  add(compiled: CompiledProgram): Unit {
+    const unit = this.session.addUnit(compiled, { verbose: this.opts.verbose });
+    this.learn(compiled);
+    try {
+      unit.attach();
+    } catch (e) {
+      this.session.removeUnit(unit);
+      throw e;
+    }
+    this.session.runSpecial('BEGIN', [], [unit]);
+    this.drain();
+    if (this.session.state() === State.WARMUP) this.session.setState(State.ACTIVE);
+    this.startTimer();
+    return unit;
+  }
+
+  /** Times each EPID fired (summed over CPUs), when the programs count firings. */
+  firings(epids: number[]): bigint {
+    if (!this.session.mapFds.has(MapName.firings)) return 0n;
+    const v = Buffer.alloc(8 * this.session.ncpus);
+    const k = Buffer.alloc(4);
+    let n = 0n;
+    for (const epid of epids) {
+      k.writeUInt32LE(epid);
+      if (!mapLookup(this.session.fd(MapName.firings), k, v)) continue;
+      for (let c = 0; c < this.session.ncpus; c++) n += v.readBigUInt64LE(8 * c);
+    }
+    return n;
+  }
+
+  /** Pauses (.stop) or resumes (.go) every probe at once: programs return early while paused. */
+  pause(paused: boolean): void {
+    this.session.setState(paused ? State.WARMUP : State.ACTIVE);
+  }
+
+  private startTimer(): void {
+    if (this.timer) return;
+    this.lastStatus = Date.now();
+    this.timer = setInterval(() => this.tick(), Math.max(1, Math.min(this.opts.switchrate, 1000)));
   }
 
   out(s: string): void {
@@ -93,13 +156,14 @@ export class TraceRun implements PrinterHost {
 
   /** Loads, attaches, runs BEGIN and starts draining. Throws LoadError/SysError/AttachError. */
   start(): void {
+    if (!this.compiled) throw new Error('nothing to start');
     this.session.load({ verbose: this.opts.verbose });
+    this.learn(this.compiled);
     this.session.attachAll();
     this.session.runSpecial('BEGIN');
     this.drain();
     if (this.exitStatus === undefined && this.session.state() === State.WARMUP) this.session.setState(State.ACTIVE);
-    this.lastStatus = Date.now();
-    this.timer = setInterval(() => this.tick(), Math.max(1, Math.min(this.opts.switchrate, 1000)));
+    this.startTimer();
   }
 
   private tick(): void {
@@ -167,7 +231,7 @@ export class TraceRun implements PrinterHost {
 
   /** A fresh snapshot of one aggregation (with its normalization). */
   snapshot(name: string): Aggregation {
-    const plan = this.compiled.aggs.get(name);
+    const plan = this.aggs.get(name);
     if (!plan) throw new Error(`no aggregation @${name}`);
     const agg = snapshotAggregation(plan, this.session.fd(plan.map), this.session.ncpus, this.generation(plan.id));
     const normal = this.normals.get(name);
@@ -176,7 +240,7 @@ export class TraceRun implements PrinterHost {
   }
 
   snapshotAll(): Aggregation[] {
-    return [...this.compiled.aggs.keys()].map((n) => this.snapshot(n));
+    return [...this.aggs.keys()].map((n) => this.snapshot(n));
   }
 
   printa(format: string | undefined, aggs: string[]): string {
@@ -185,7 +249,7 @@ export class TraceRun implements PrinterHost {
   }
 
   aggop(op: 'clear' | 'trunc' | 'normalize' | 'denormalize', name: string, arg?: bigint): void {
-    const plan = this.compiled.aggs.get(name);
+    const plan = this.aggs.get(name);
     if (!plan) return;
     const fd = this.session.fd(plan.map);
     switch (op) {
@@ -233,7 +297,7 @@ export class TraceRun implements PrinterHost {
   }
 
   private aggenSize(): number {
-    return this.compiled.maps.find((m) => m.name === MapName.aggen)!.spec.valueSize;
+    return this.aggenBytes;
   }
 
   private keys(fd: number, size: number): Buffer[] {

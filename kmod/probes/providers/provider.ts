@@ -8,3 +8,16 @@ export interface Provider {
   /** The only probe names this provider has, when fixed (lets a literal name skip the provider). */
   names?: readonly string[];
 }
+
+/** A probe a creator offers for a description, before the table gives it an ID. */
+export type ProbeSpec = Omit<Probe, 'id'>;
+
+/**
+ * A provider whose probes are created on demand when a description names them (profile-N and tick-N,
+ * pidNNN): the table numbers new ones after every static provider's probes, in creation order.
+ */
+export interface ProbeCreator {
+  name: string;
+  /** The probes `desc` asks for that this creator can make (the table skips those it already has). */
+  provide(desc: import('../describe.js').ProbeDescription): ProbeSpec[];
+}

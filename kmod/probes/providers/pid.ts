@@ -1,0 +1,166 @@
+// The pid provider: pidNNN:MODULE:FUNC:entry|return on uprobes, created when a description names
+// process NNN (its loaded objects, or for a -c command not yet exec'd, the objects it is about to load).
+import { spawnSync } from 'node:child_process';
+import { accessSync, closeSync, constants, openSync, readSync } from 'node:fs';
+import { basename, delimiter, join, resolve } from 'node:path';
+import { fieldMatcher, hasGlob } from '../glob.js';
+import type { ProbeDescription } from '../describe.js';
+import { readElf } from '../../symbols/elf.js';
+import { selectObjects, type ObjectRef } from '../../symbols/object-match.js';
+import { resolveUserFunction, type UserFunctionSite } from '../../symbols/process.js';
+import type { ProbeCreator, ProbeSpec } from './provider.js';
+
+const PT_INTERP = 3;
+
+/** The process ID a pid-provider name (`pid1234`) stands for, or undefined. */
+export function pidOfProvider(provider: string): number | undefined {
+  const m = /^pid([1-9]\d*)$/.exec(provider);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Processes started by -c that are still held before exec: their pid already names them, but their
+ * objects are the command's, not the waiting shell's.
+ */
+const execTargets = new Map<number, string>();
+
+/**
+ * Tells the pid provider that process `pid` is about to exec `command` (the -c gate): its probes
+ * resolve against the command's executable and the shared objects the dynamic linker will load.
+ * Returns the executable's path, or undefined when it cannot be found (probes then resolve against
+ * the process as it is).
+ */
+export function registerExecTarget(pid: number, command: string): string | undefined {
+  const exe = commandExecutable(command);
+  if (!exe) return undefined;
+  execTargets.set(pid, exe);
+  return exe;
+}
+
+/** Forgets a registered -c target (after it exec'd, its own maps are the truth). */
+export function forgetExecTarget(pid: number): void {
+  execTargets.delete(pid);
+}
+
+/** The path `sh -c 'exec CMD'` would run: the first word, searched in $PATH unless it has a '/'. */
+export function commandExecutable(command: string, path = process.env.PATH ?? '/usr/bin:/bin'): string | undefined {
+  const word = /^\s*(?:'([^']*)'|"([^"]*)"|(\S+))/.exec(command);
+  const name = word ? (word[1] ?? word[2] ?? word[3] ?? '') : '';
+  if (!name) return undefined;
+  const executable = (p: string) => {
+    try {
+      accessSync(p, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (name.includes('/')) return executable(name) ? resolve(name) : undefined;
+  for (const dir of path.split(delimiter)) {
+    const p = resolve(join(dir || '.', name));
+    if (executable(p)) return p;
+  }
+  return undefined;
+}
+
+/** `#!interpreter` of a script, or undefined for anything else. */
+function scriptInterpreter(path: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buf = Buffer.alloc(256);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const text = buf.toString('latin1', 0, n);
+    if (!text.startsWith('#!')) return undefined;
+    return /^#!\s*(\S+)/.exec(text)?.[1];
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The ELF objects executing `path` will map: the executable, then its shared objects as ld.so resolves them. */
+export function plannedObjects(path: string): ObjectRef[] {
+  const interpFor = scriptInterpreter(path);
+  const exe = interpFor ?? path;
+  const out: ObjectRef[] = [{ path: exe, name: basename(exe), exec: true }];
+  let interp: string | undefined;
+  try {
+    const elf = readElf(exe);
+    const seg = elf.segments.find((s) => s.type === PT_INTERP);
+    if (seg) {
+      const fd = openSync(exe, 'r');
+      try {
+        const buf = Buffer.alloc(seg.filesz);
+        readSync(fd, buf, 0, seg.filesz, seg.offset);
+        interp = buf.toString('latin1').replace(/\0.*$/s, '');
+      } finally {
+        closeSync(fd);
+      }
+    }
+  } catch {
+    return out;
+  }
+  if (!interp) return out;
+  // `ld.so --list` resolves the dependencies without running the program (what ldd does).
+  const r = spawnSync(interp, ['--list', exe], { encoding: 'utf8', timeout: 10000 });
+  const seen = new Set([exe]);
+  for (const line of (r.stdout ?? '').split('\n')) {
+    const m = /^\s*(?:\S+\s+=>\s+)?(\/\S+)\s+\(0x[0-9a-f]+\)\s*$/.exec(line);
+    if (!m || seen.has(m[1])) continue;
+    seen.add(m[1]);
+    out.push({ path: m[1], name: basename(m[1]), exec: false });
+  }
+  if (!seen.has(interp)) out.push({ path: interp, name: basename(interp), exec: false });
+  return out;
+}
+
+/** Function sites of a -c command that has not exec'd yet. */
+function plannedSites(exe: string, module: string, func: string): UserFunctionSite[] {
+  const out: UserFunctionSite[] = [];
+  for (const ref of selectObjects(plannedObjects(exe), module)) {
+    try {
+      out.push(...resolveUserFunction(ref.path, '', func).map((s) => ({ ...s, object: ref.name })));
+    } catch {
+      // an object we cannot read offers no probes
+    }
+  }
+  return out;
+}
+
+/** The sites of `module`:`func` in process `pid` (live, or about to exec a registered -c command). */
+export function pidFunctionSites(pid: number, module: string, func: string): UserFunctionSite[] {
+  const planned = execTargets.get(pid);
+  if (planned) return plannedSites(planned, module, func);
+  try {
+    return resolveUserFunction(pid, module, func);
+  } catch {
+    return [];
+  }
+}
+
+const NAMES = ['entry', 'return'] as const;
+
+/** Creates pidNNN probes for a description whose provider is literally `pidNNN` (after $target expansion). */
+export const pidCreator: ProbeCreator = {
+  name: 'pid',
+  provide(desc: ProbeDescription): ProbeSpec[] {
+    if (hasGlob(desc.provider)) return [];
+    const pid = pidOfProvider(desc.provider);
+    if (pid === undefined) return [];
+    const nameMatch = fieldMatcher(desc.name);
+    const names = NAMES.filter((n) => !nameMatch || nameMatch(n));
+    if (!names.length) return [];
+    const out: ProbeSpec[] = [];
+    for (const site of pidFunctionSites(pid, desc.module, desc.func)) {
+      for (const name of names) {
+        out.push({
+          provider: desc.provider, module: site.object, func: site.name, name,
+          attach: { kind: 'uprobe', pid, path: site.path, offset: site.offset, ret: name === 'return' },
+        });
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,19 @@
+// `.probe DESC [ACTION]`: enable a probe description with the default action or the given one.
+import { closestProbes } from '../engine/closest.js';
+import type { Command } from './command.js';
+import { enableText } from './enable-text.js';
+
+export const probeCommand: Command = {
+  name: 'probe',
+  usage: 'DESC [/pred/] [{ action }]',
+  help: 'enable a probe description, with the default action or the one given',
+  args: 'probe',
+  async action(ctx, args) {
+    const text = args.trim();
+    if (!text) {
+      ctx.err('dtsh: .probe needs a probe description, e.g. .probe syscall::openat:entry\n');
+      return;
+    }
+    await enableText(ctx, text, (desc) => closestProbes(ctx.driver!.table, desc));
+  },
+};

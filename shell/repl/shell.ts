@@ -1,0 +1,105 @@
+// The shell's input loop logic, shared by line mode and the terminal UI: dot-commands, D clauses
+// (multi-line until their braces balance), `dtrace ARGS`, and pasted sessions.
+import { commands } from '../commands/index.js';
+import type { ShellContext } from '../commands/command.js';
+import { describeFailure } from '../cli/failure.js';
+import { loadDriver } from '../engine/driver.js';
+import { LiveSession } from '../engine/live.js';
+import { enableText } from '../commands/enable-text.js';
+import { closestProbes } from '../engine/closest.js';
+import { stripPrompt, isOutputLine, clauseComplete } from './paste.js';
+import { runDtraceLine } from './dtrace-line.js';
+
+export interface ShellIO {
+  out(s: string): void;
+  err(s: string): void;
+}
+
+export class Shell {
+  readonly ctx: ShellContext;
+  private pending = '';
+  done = false;
+
+  constructor(io: ShellIO, cwd = process.cwd()) {
+    const ctx: ShellContext = {
+      out: (s) => io.out(s),
+      err: (s) => io.err(s),
+      quit: () => (this.done = true),
+      history: [],
+      cwd,
+      commands,
+      runLine: (line) => this.feed(line),
+      ensureLive: () => {
+        if (!ctx.driver) ctx.driver = loadDriver();
+        if (!ctx.live) ctx.live = new LiveSession(ctx.driver.table, { out: (s) => io.out(s), err: (s) => io.err(s) });
+        return ctx.live;
+      },
+    };
+    this.ctx = ctx;
+  }
+
+  /** True while a clause is being typed over several lines. */
+  get continuing(): boolean {
+    return this.pending !== '';
+  }
+
+  /** Handles one line of input. */
+  async feed(raw: string): Promise<void> {
+    if (this.pending) {
+      this.pending += '\n' + raw;
+      if (clauseComplete(this.pending)) await this.enable(this.takePending());
+      return;
+    }
+    const line = stripPrompt(raw).trim();
+    if (!line || line.startsWith('//') || isOutputLine(raw.trimEnd())) return;
+    this.ctx.history.push(line);
+    if (line.startsWith('.')) return this.command(line);
+    if (line === 'load') return this.command('.load');
+    if (/^dtrace(\s|$)/.test(line)) return this.guard(() => runDtraceLine(this.ctx, line.slice(6).trim()));
+    if (clauseComplete(line)) return this.enable(line);
+    this.pending = line;
+  }
+
+  private takePending(): string {
+    const t = this.pending;
+    this.pending = '';
+    return t;
+  }
+
+  /** Abandons a half-typed clause (Ctrl-C at the prompt). */
+  cancelPending(): boolean {
+    const had = this.pending !== '';
+    this.pending = '';
+    return had;
+  }
+
+  private async enable(text: string): Promise<void> {
+    await this.guard(async () => {
+      this.ctx.ensureLive();
+      await enableText(this.ctx, text, (d) => closestProbes(this.ctx.driver!.table, d));
+    });
+  }
+
+  private async command(line: string): Promise<void> {
+    const m = /^\.(\S+)\s*([\s\S]*)$/.exec(line)!;
+    const cmd = this.ctx.commands.find((c) => c.name === m[1]);
+    if (!cmd) {
+      this.ctx.err(`dtsh: unknown command .${m[1]} (try .help)\n`);
+      return;
+    }
+    await this.guard(() => cmd.action(this.ctx, m[2]));
+  }
+
+  private async guard(f: () => void | Promise<void>): Promise<void> {
+    try {
+      await f();
+    } catch (e) {
+      this.ctx.err(`dtsh: ${describeFailure(e)}\n`);
+    }
+  }
+
+  /** Ends the session: disables everything, runs END and prints the aggregations left. */
+  async close(): Promise<void> {
+    await this.ctx.live?.close();
+  }
+}
