@@ -5,8 +5,18 @@ import { writeListing, ListingWriter } from '../engine/list.js';
 import type { CliArgs } from './args.js';
 import { listDescription } from './programs.js';
 import { Fatal, fullDesc, type RunIO } from './common.js';
+import { expandListMacros, listTarget } from './list-target.js';
 
 export function list(args: CliArgs, table: ProbeTable, io: RunIO): number {
+  const target = listTarget(args);
+  try {
+    return listProbes(args, table, io, target.macros);
+  } finally {
+    target.done();
+  }
+}
+
+function listProbes(args: CliArgs, table: ProbeTable, io: RunIO, macros: Record<string, string | number | undefined>): number {
   const specs = args.programs.filter((p): p is Exclude<typeof p, { kind: 's' }> => p.kind !== 's');
   if (!specs.length) {
     const w = new ListingWriter(io.outBytes ?? ((b) => io.out(b.toString())));
@@ -20,7 +30,7 @@ export function list(args: CliArgs, table: ProbeTable, io: RunIO): number {
     for (const desc of listDescription(spec).split(',')) {
       let found;
       try {
-        found = spec.kind === 'i' ? [table.byId(Number(desc))].filter((p) => p !== undefined) : table.match(parseDescription(desc));
+        found = spec.kind === 'i' ? [table.byId(Number(desc))].filter((p) => p !== undefined) : table.match(parseDescription(expandListMacros(desc, macros)));
       } catch (e) {
         throw new Fatal(`invalid probe specifier ${spec.text}: ${(e as Error).message}`);
       }

@@ -12,6 +12,7 @@ import { TraceRun } from '../engine/trace-run.js';
 import type { CliArgs } from './args.js';
 import { specToSource, shiftOffsets, SpecError, type Source } from './programs.js';
 import { startGated, waitForPid, type GatedChild } from './child.js';
+import { registerExecTarget } from '../../kmod/probes/providers/pid.js';
 import { Fatal, fullDesc, type RunIO } from './common.js';
 
 export async function trace(args: CliArgs, opts: DOptions, table: ProbeTable, io: RunIO): Promise<number> {
@@ -45,6 +46,8 @@ export async function trace(args: CliArgs, opts: DOptions, table: ProbeTable, io
   if (args.commands.length) {
     try {
       child = startGated(args.commands[0]);
+      // pid$target probes resolve against the command it is about to exec, not the waiting shell
+      registerExecTarget(child.pid, args.commands[0]);
     } catch (e) {
       throw new Fatal(`failed to execute ${args.commands[0]}: ${(e as Error).message}`);
     }
@@ -87,9 +90,22 @@ export async function trace(args: CliArgs, opts: DOptions, table: ProbeTable, io
   }
 
   const runner = new TraceRun(compiled, opts, out, target);
+  // Ctrl-C from here on stops the run (also while it is still loading: it then stops right after)
+  let started = false;
+  let interrupted = false;
+  const unhook = io.onInterrupt?.(() => {
+    if (!started) {
+      interrupted = true;
+      return;
+    }
+    if (runner.exited) process.exit(1);
+    runner.interrupt();
+  });
   try {
     runner.start();
+    started = true;
   } catch (e) {
+    unhook?.();
     child?.child.kill('SIGKILL');
     runner.session.close();
     if (e instanceof LoadError) {
@@ -102,13 +118,9 @@ export async function trace(args: CliArgs, opts: DOptions, table: ProbeTable, io
   }
   const stop = () => runner.stop();
   runner.onExit = () => setImmediate(stop);
-  if (runner.exited) setImmediate(stop);
   // exit() in BEGIN was recorded while start() drained, before onExit was set.
   if (runner.exited) setImmediate(stop);
-  const unhook = io.onInterrupt?.(() => {
-    if (runner.exited) process.exit(1);
-    runner.interrupt();
-  });
+  if (interrupted) runner.interrupt();
   if (child) {
     child.release();
     child.exited.then(() => {
