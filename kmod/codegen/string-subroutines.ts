@@ -4,7 +4,7 @@
 // "invalid address (0x0)" when used as a string, as in DTrace, and can be compared with NULL.
 import type { Call, Expr } from '../../d/ast.js';
 import { isString } from '../../d/types.js';
-import { R0, R1, R2, R3, R4, R5, alu64, call, ja, jmp, ldx, mov64, st, stx, type Reg } from '../asm/insn.js';
+import { R0, R1, R2, R3, R4, R5, alu64, call, ja, jmp, ldx, mov64, st, stx } from '../asm/insn.js';
 import { Helper } from '../asm/helpers.js';
 import type { Val } from './emitter.js';
 import type { Gen } from './gen.js';
@@ -244,7 +244,7 @@ function changeCase(g: Gen, c: Call, upper: boolean): StrVal {
  */
 function copyin(g: Gen, c: Call): Val {
   const k = constOf(g, c.args[1]);
-  const max = k !== undefined && k >= 0n && k <= 0x4000n ? Number(k) : g.sema.strsize;
+  const max = k !== undefined && k >= 0n && k <= 0x2000n ? Number(k) : g.sema.strsize;
   const buf = area(g, max + 1);
   const slot = area(g, 8);
   const addr = evalInt(g, c.args[0]);

@@ -3,13 +3,12 @@
 // delimiter itself, so that a continuation with other delimiters sees it). The remembered string lives in a
 // per-CPU map of its own: strtok(s, ...) copies s there; strtok(NULL, ...) continues in it, and faults with
 // "invalid address (0x0)" when no string is being tokenized (none yet, or the last call reached its end).
-// Unlike DTrace, whose saved position lasts one probe firing, the state persists on the CPU until then.
+// Unlike DTrace, whose saved position lasts one probe firing, it persists on the CPU until the next strtok(s, ...).
 import type { Call } from '../../d/ast.js';
 import { isString } from '../../d/types.js';
-import { R0, R1, R2, R3, R4, R5, alu64, call, ja, jmp, ldx, mov64, st, stx } from '../asm/insn.js';
+import { R0, R1, R2, R3, R4, R5, alu64, call, ja, jmp, ldMap, ldx, mov64, st, stx } from '../asm/insn.js';
 import { Helper } from '../asm/helpers.js';
 import type { Gen } from './gen.js';
-import { Slot } from './gen.js';
 import { Fault } from './plan.js';
 import { evalStr, type StrVal } from './strings.js';
 import { area, base, clamp, copySlice, exitIf, ldVar, limitOf, loop, stVar } from './string-asm.js';
@@ -23,12 +22,12 @@ export function strtok(g: Gen, c: Call): StrVal {
   if (!g.layout.extraMaps.some((m) => m.name === STRTOK_MAP)) g.layout.addPerCpuArray(STRTOK_MAP, 8 + ((n + 7) & ~7));
   const out = area(g, n);
   const tokmap = area(g, 32);
-  const v = area(g, 24);
-  const [START, END, ADDR] = [v, v + 8, v + 16];
+  const v = area(g, 32);
+  const [START, END, ADDR, KEY] = [v, v + 8, v + 16, v + 24];
   const fresh = isString(g.sema.typeOf(c.args[0]));
   const s = fresh ? evalStr(g, c.args[0]) : undefined;
   const state = g.alloc();
-  g.lookup(STRTOK_MAP, Slot.zeroKey);
+  lookupState(g, KEY);
   const have = e.newLabel('tk');
   e.emit(jmp('jne', R0, 0, have));
   g.fault(Fault.BADADDR, 0n);
@@ -105,13 +104,19 @@ export function strtok(g: Gen, c: Call): StrVal {
   e.emit(ja(done));
   e.place(none);
   // No token: NULL, and nothing left to continue with.
-  g.lookup(STRTOK_MAP, Slot.zeroKey);
+  lookupState(g, KEY);
   const skip = e.newLabel('tz');
   e.emit(jmp('jeq', R0, 0, skip), st(8, R0, 0, 0));
   e.place(skip);
   e.emit(mov64(res.reg, 0));
   e.place(done);
   return { ptr: res, maxLen: n };
+}
+
+/** r0 = the strtok map's value (or NULL), its key (0) at scratch + key. Clobbers r0-r5. */
+function lookupState(g: Gen, key: number): void {
+  base(g, R2);
+  g.e.emit(st(8, R2, key, 0), alu64('add', R2, key), ldMap(R1, STRTOK_MAP), call(Helper.map_lookup_elem));
 }
 
 /**
