@@ -7,7 +7,8 @@ import {
 } from '../asm/insn.js';
 import { Helper } from '../asm/helpers.js';
 import { Emitter, type Val } from './emitter.js';
-import { CTX_SLOT, type ProbeContext } from './context.js';
+import { CTX_SLOT } from './frame.js';
+import type { ProbeContext } from './context.js';
 import { Layout, MapName } from './layout.js';
 import type { Probe } from '../probes/probe.js';
 import { Fault, type AggPlan, type Field, type VarPlan } from './plan.js';

@@ -7,7 +7,7 @@ import type { ProbeTable } from '../../kmod/probes/table.js';
 import { compile, NoProbesError } from '../../kmod/codegen/compile.js';
 import { possibleCpus, LoadError } from '../../kmod/session.js';
 import { matchedMessage } from '../format/trace.js';
-import { setOption, OptionError, ringBytes, type DOptions } from '../engine/options.js';
+import { setOption, OptionError, ringBytes, maxprobesOf, type DOptions } from '../engine/options.js';
 import { TraceRun } from '../engine/trace-run.js';
 import type { CliArgs } from './args.js';
 import { specToSource, shiftOffsets, SpecError, type Source } from './programs.js';
@@ -70,7 +70,7 @@ export async function trace(args: CliArgs, opts: DOptions, table: ProbeTable, io
   try {
     compiled = compile(whole, table, {
       strsize: opts.strsize, bufsize: ringBytes(opts.bufsize, possibleCpus()), dynvarMax: opts.dynvarsize,
-      aggMax: opts.aggsize, macros,
+      aggMax: opts.aggsize, macros, maxprobes: maxprobesOf(opts),
     });
   } catch (e) {
     child?.child.kill('SIGKILL');

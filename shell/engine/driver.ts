@@ -1,6 +1,7 @@
 // Loading "the driver": privileges and kernel features checked, the probe table built, per-provider status.
 import { ProbeTable } from '../../kmod/probes/table.js';
 import { checkPrivileges, fbtSupport, tracepointProblem } from '../../kmod/features.js';
+import { describeFbtSupport, detectFbtSupport } from '../../kmod/probes/fbt-support.js';
 
 export interface ProviderStatus {
   name: string;
@@ -30,9 +31,13 @@ export function loadDriver(table = new ProbeTable()): Driver {
       case 'sdt':
         return tp ? { name, probes, reason: tp } : { name, probes, how: 'tracepoints' };
       case 'fbt':
-        if (fbt.fentry) return { name, probes, how: 'fentry/fexit' };
-        if (fbt.kprobes) return { name, probes, how: 'kprobes' };
+        if (fbt.fentry || fbt.kprobes) return { name, probes, how: describeFbtSupport(detectFbtSupport()) };
         return { name, probes, reason: fbt.reason };
+      case 'profile':
+        return { name, probes, how: 'cpu-clock perf events' };
+      case 'proc':
+      case 'sched':
+        return tp ? { name, probes, reason: tp } : { name, probes, how: 'tracepoints' };
       default:
         return { name, probes };
     }

@@ -69,3 +69,26 @@ export function writeListing(probes: Iterable<Probe>, write: (b: Buffer) => void
   w.flush();
   return w.count;
 }
+
+/**
+ * `dtrace -lv`: each probe's line followed by its attributes and argument types (DTrace's
+ * print_probe_info()); returns how many probes.
+ */
+export function writeVerboseListing(probes: Iterable<Probe>, write: (b: Buffer) => void, info: (p: Probe) => string): number {
+  let parts: string[] = [LIST_HEADER];
+  let size = LIST_HEADER.length;
+  let n = 0;
+  for (const p of probes) {
+    const s = listLine(p) + info(p);
+    parts.push(s);
+    size += s.length;
+    n++;
+    if (size > CHUNK) {
+      write(Buffer.from(parts.join('')));
+      parts = [];
+      size = 0;
+    }
+  }
+  if (parts.length) write(Buffer.from(parts.join('')));
+  return n;
+}

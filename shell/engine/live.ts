@@ -8,7 +8,7 @@ import { compile, NoProbesError } from '../../kmod/codegen/compile.js';
 import { possibleCpus, type Unit } from '../../kmod/session.js';
 import type { Aggregation } from '../../kmod/consumer/aggregation.js';
 import { formatAggregations, formatPrinta } from '../format/aggregation.js';
-import { defaultOptions, ringBytes, setOption, type DOptions } from './options.js';
+import { defaultOptions, maxprobesOf, ringBytes, setOption, type DOptions } from './options.js';
 import { TraceRun, type Output } from './trace-run.js';
 
 /** One enabling: the text the user gave, its clauses, and the unit running them. */
@@ -59,7 +59,7 @@ export class LiveSession {
     const compiled = compile(whole, this.table, {
       strsize: this.opts.strsize, bufsize: ringBytes(this.opts.bufsize, possibleCpus()), dynvarMax: this.opts.dynvarsize,
       aggMax: this.opts.aggsize, macros: { pid: process.pid, ...macros }, only: (i) => i >= first, firstEpid: this.nextEpid,
-      fixed: FIXED, countFirings: true,
+      fixed: FIXED, countFirings: true, maxprobes: maxprobesOf(this.opts),
     });
     if (!this.run) this.run = new TraceRun(undefined, this.opts, this.io);
     const unit = this.run.add(compiled);

@@ -103,6 +103,11 @@ export function setOption(o: DOptions, name: string, value: string | true): void
     case 'aggsize':
       o.aggsize = Math.max(1024, Math.floor(parseSize(str) / 16));
       return;
+    case 'maxprobes': {
+      const n = Number(str);
+      if (!Number.isInteger(n) || n < 1) throw new OptionError('Invalid value');
+      return;
+    }
     case 'stackindent':
     case 'aggsortpos':
     case 'aggsortkeypos': {
@@ -125,4 +130,10 @@ export function ringBytes(bufsize: number, ncpus: number): number {
   let n = 4096;
   while (n < bufsize * ncpus && n < 1 << 30) n *= 2;
   return n;
+}
+
+/** -x maxprobes: the most probes one enabling may match (undefined: the default, DEFAULT_MAXPROBES = 20000). */
+export function maxprobesOf(o: DOptions): number | undefined {
+  const v = o.raw.get('maxprobes');
+  return typeof v === 'string' ? Number(v) : undefined;
 }

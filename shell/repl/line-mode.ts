@@ -18,6 +18,7 @@ export async function runLineMode(io: LineModeIO): Promise<number> {
     if (shell.done) break;
   }
   rl.close();
+  await shell.flush();
   await shell.close();
   return 0;
 }

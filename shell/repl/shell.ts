@@ -18,6 +18,8 @@ export interface ShellIO {
 export class Shell {
   readonly ctx: ShellContext;
   private pending = '';
+  /** A clause with no braces yet: enabled when the next line does not continue it (with `{` or `/`). */
+  private tentative?: string;
   done = false;
 
   constructor(io: ShellIO, cwd = process.cwd()) {
@@ -43,8 +45,29 @@ export class Shell {
     return this.pending !== '';
   }
 
+  /** True when a brace-less clause waits to see whether the next line continues it. */
+  get hasTentative(): boolean {
+    return this.tentative !== undefined;
+  }
+
+  /** Enables a waiting brace-less clause (end of input, or a pause after Enter). */
+  async flush(): Promise<void> {
+    const t = this.tentative;
+    this.tentative = undefined;
+    if (t !== undefined) await this.enable(t);
+  }
+
   /** Handles one line of input. */
   async feed(raw: string): Promise<void> {
+    if (this.tentative !== undefined) {
+      if (/^\s*[{/]/.test(raw)) {
+        this.pending = this.tentative + '\n' + raw;
+        this.tentative = undefined;
+        if (clauseComplete(this.pending)) await this.enable(this.takePending());
+        return;
+      }
+      await this.flush();
+    }
     if (this.pending) {
       this.pending += '\n' + raw;
       if (clauseComplete(this.pending)) await this.enable(this.takePending());
@@ -56,7 +79,11 @@ export class Shell {
     if (line.startsWith('.')) return this.command(line);
     if (line === 'load') return this.command('.load');
     if (/^dtrace(\s|$)/.test(line)) return this.guard(() => runDtraceLine(this.ctx, line.slice(6).trim()));
-    if (clauseComplete(line)) return this.enable(line);
+    if (clauseComplete(line)) {
+      if (line.includes('{')) return this.enable(line);
+      this.tentative = line;
+      return;
+    }
     this.pending = line;
   }
 
@@ -81,6 +108,7 @@ export class Shell {
   }
 
   private async command(line: string): Promise<void> {
+    await this.flush();
     const m = /^\.(\S+)\s*([\s\S]*)$/.exec(line)!;
     const cmd = this.ctx.commands.find((c) => c.name === m[1]);
     if (!cmd) {
@@ -100,6 +128,7 @@ export class Shell {
 
   /** Ends the session: disables everything, runs END and prints the aggregations left. */
   async close(): Promise<void> {
+    await this.flush();
     await this.ctx.live?.close();
   }
 }

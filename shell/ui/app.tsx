@@ -62,11 +62,18 @@ export function App({ shell, output, history, appendHistory, theme, onExit }: Ap
     return () => clearInterval(t);
   }, [shell]);
 
+  let pendingAt: Promise<void> | undefined;
   const submit = async (line: string) => {
+    pendingAt = queue.current;
     setBusy(true);
     output.lines.push(`${shell.continuing ? theme.dim('...   ') : theme.prompt('dtsh> ')}${line}`);
     if (line.trim()) appendHistory(line);
     await shell.feed(line);
+    // a clause without braces waits a moment for a `{` or `/` line (pastes), then runs
+    if (shell.hasTentative) {
+      await new Promise((r) => setTimeout(r, 150));
+      if (shell.hasTentative && queue.current === pendingAt) await shell.flush();
+    }
     setBusy(false);
     if (shell.done) {
       await shell.close();
