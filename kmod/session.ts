@@ -163,12 +163,15 @@ export class Session {
   private loadProgram(plan: ProgramPlan, fdOf: (name: string) => number, verbose?: boolean): number {
     const { bytes, slots } = assemble(plan.items, fdOf);
     try {
-      return progLoad({ type: plan.progType, insns: bytes, name: plan.name });
+      return progLoad({ type: plan.progType, insns: bytes, name: plan.name, expectedAttachType: plan.expectedAttachType, attachBtfId: plan.attachBtfId });
     } catch (e) {
       if (!(e instanceof VerifierError)) throw e;
       let log = '';
       try {
-        progLoad({ type: plan.progType, insns: bytes, name: plan.name, logSize: 1 << 24, logLevel: verbose ? 2 : 1 });
+        progLoad({
+          type: plan.progType, insns: bytes, name: plan.name, expectedAttachType: plan.expectedAttachType, attachBtfId: plan.attachBtfId,
+          logSize: 1 << 24, logLevel: verbose ? 2 : 1,
+        });
       } catch (e2) {
         if (e2 instanceof VerifierError) log = e2.log;
       }

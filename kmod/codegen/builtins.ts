@@ -2,6 +2,7 @@
 import { R0, alu64, call, ja, jmp, ldImm64, mov32, mov64, type Reg } from '../asm/insn.js';
 import { Helper } from '../asm/helpers.js';
 import type { Gen } from './gen.js';
+import { loadEpid, loadProbeId } from './probe-ids.js';
 
 /** Monotonic-to-realtime offset in ns, fixed when the program is generated (walltimestamp). */
 function wallOffset(): bigint {
@@ -42,10 +43,10 @@ export function loadBuiltinInt(g: Gen, name: string, dst: Reg): void {
       e.emit(call(Helper.get_current_task), mov64(dst, R0));
       return;
     case 'id':
-      e.emit(mov64(dst, g.probe.id));
+      if (!loadProbeId(g, dst)) e.emit(mov64(dst, g.probe.id));
       return;
     case 'epid':
-      e.emit(mov64(dst, g.clause.epid));
+      loadEpid(g, dst, g.clause.epid);
       return;
     case 'errno': {
       const a = g.probe.attach;

@@ -14,6 +14,8 @@ import { planVars } from './vars.js';
 import { planAggs } from './aggregate.js';
 import { generateProgram, type ClauseOnProbe } from './program.js';
 import type { CompiledProgram, EnabledProbe, ProgramPlan } from './plan.js';
+import { arrangeProbes, expandGroup } from './fbt-arrange.js';
+import type { FbtSupport } from '../probes/fbt-support.js';
 
 export interface CompileOptions {
   strsize: number;
@@ -36,6 +38,10 @@ export interface CompileOptions {
   fixed?: { scratch: number; globals: number; zeros: number; aggs: number };
   /** Count each enabled probe's firings in a per-CPU map (the shell's live counters). */
   countFirings?: boolean;
+  /** -x maxprobes: enablings of more probes are refused (default DEFAULT_MAXPROBES in kmod/probes/fbt-support.ts). */
+  maxprobes?: number;
+  /** How fbt probes can attach (default: what this kernel allows). */
+  fbtSupport?: FbtSupport;
 }
 
 /** A description that matched nothing: DTrace's message, naming the description as written. */
@@ -98,10 +104,12 @@ export function compile(program: Program, table: ProbeTable, opts: CompileOption
 
   const programs: ProgramPlan[] = [];
   const epids: EnabledProbe[] = [];
-  for (const { probe, clauses: cs } of byProbe.values()) {
-    const { program: prog, epids: e } = generateProgram(probe, cs, sema, layout, aggs, vars, types, opts.countFirings);
+  // maxprobes, and how fbt probes attach (a group of them may share one program).
+  const work = arrangeProbes([...byProbe.values()], { maxprobes: opts.maxprobes, support: opts.fbtSupport });
+  for (const w of work) {
+    const { program: prog, epids: e } = generateProgram(w.probe, w.clauses, sema, layout, aggs, vars, types, opts.countFirings);
     programs.push(prog);
-    epids.push(...e);
+    for (const x of expandGroup(w, prog, e)) epids.push(x);
   }
   epids.sort((a, b) => a.epid - b.epid);
   return {

@@ -7,9 +7,12 @@ import { int64, isString, type DType } from '../../d/types.js';
 import type { KernelTypes } from '../../d/kernel-types.js';
 import { fieldType } from './field-types.js';
 import type { Emitter } from './emitter.js';
+import { profileContext, translatedContext, uprobeContext } from './context-providers.js';
+import { fbtContext } from './fbt-context.js';
 
 /** Stack slot where the prologue saves the context pointer. */
-export const CTX_SLOT = -8;
+export { CTX_SLOT } from './frame.js';
+import { CTX_SLOT } from './frame.js';
 
 interface ArgField {
   offset: number;
@@ -28,6 +31,11 @@ export interface ProbeContext {
   loadArg(e: Emitter, n: number, dst: Reg): void;
   /** For string-typed args[n] stored in the record itself: emits dst = the string's address. */
   argAddr?(e: Emitter, n: number, dst: Reg): void;
+  /** Emitted first in the program (r1-r5 free): jumps to `skip` when this firing is not the probe's (proc:::exit of a thread). */
+  guard?(e: Emitter, skip: string): void;
+  /** BPF_PROG_LOAD's expected_attach_type and attach_btf_id (fentry/fexit, kprobe_multi). */
+  expectedAttachType?: number;
+  attachBtfId?: number;
 }
 
 function loadField(e: Emitter, f: ArgField | undefined, dst: Reg): void {
@@ -99,6 +107,12 @@ export function probeContext(probe: Probe, types?: KernelTypes): ProbeContext {
     case 'dtrace':
       return dtraceContext(a.which);
     case 'fbt':
-      throw new Error(`fbt:${a.module}:${a.func}: kernel function tracing is not available yet`);
+      return fbtContext(probe, types);
+    case 'profile':
+      return profileContext();
+    case 'uprobe':
+      return uprobeContext(a.ret, a.pid);
+    case 'translated':
+      return translatedContext(a, types);
   }
 }

@@ -55,6 +55,16 @@ export class Layout {
     return off;
   }
 
+  /** Offset of raw bytes in the rodata map (8-aligned, not deduplicated): tables programs index (fbt groups). */
+  blob(b: Buffer): number {
+    const padded = Buffer.alloc((b.length + 7) & ~7);
+    b.copy(padded);
+    const off = this.rodataSize;
+    this.rodata.push(padded);
+    this.rodataSize += padded.length;
+    return off;
+  }
+
   rodataBytes(): Buffer {
     return Buffer.concat([...this.rodata, Buffer.alloc(8)]);
   }

@@ -67,6 +67,9 @@ export interface ProgramPlan {
   progType: number;
   name: string;
   epids: number[];
+  /** BPF_PROG_LOAD's expected_attach_type and attach_btf_id, when the attachment needs them (fbt). */
+  expectedAttachType?: number;
+  attachBtfId?: number;
 }
 
 export interface MapPlan {

@@ -10,6 +10,7 @@ import type { Probe } from '../probes/probe.js';
 import { Gen, Slot } from './gen.js';
 import { Emitter } from './emitter.js';
 import { probeContext } from './context.js';
+import { fbtGroupOf, saveCookie, storeEpid, useCookieSlot } from './probe-ids.js';
 import type { KernelTypes } from '../../d/kernel-types.js';
 import { Layout, MapName } from './layout.js';
 import { planRecord, compileStmt } from './actions.js';
@@ -50,6 +51,8 @@ export function generateProgram(
       thisInts.push(slot);
     }
   }
+  // A group of fbt probes shares this program: the attachment's cookie says which probe fired.
+  if (fbtGroupOf(probe)) useCookieSlot(g, body.stackAlloc(8));
   const frameMark = body.stackMark();
 
   for (const c of clauses) {
@@ -70,7 +73,7 @@ export function generateProgram(
     if (countFirings) {
       // firings[epid]++ on this CPU (the shell shows them next to each enabled clause)
       const skip = body.newLabel('nofire');
-      body.emit(st(4, R10, Slot.loadTmp, c.epid), ldMap(R1, MapName.firings), mov64(R2, R10), add64(R2, Slot.loadTmp),
+      body.emit(...storeEpid(g, R10, Slot.loadTmp, c.epid), ldMap(R1, MapName.firings), mov64(R2, R10), add64(R2, Slot.loadTmp),
         call(Helper.map_lookup_elem), jmp('jeq', R0, 0, skip), mov64(R1, 1), atomicAdd(8, R0, 0, R1));
       body.place(skip);
     }
@@ -98,6 +101,9 @@ export function generateProgram(
   if (probe.attach.kind !== 'dtrace') {
     prologue.emit(ldMapValue(R1, MapName.state, 0), ldx(4, R1, R1, 0), jmp('jne', R1, State.ACTIVE, 'out'));
   }
+  // Firings of the attach point that are not this probe's (proc:::exit of a thread that is not the last).
+  ctx.guard?.(prologue, 'out');
+  saveCookie(g, prologue);
   if (g.usesScratch || g.thisStrings.size) {
     prologue.emit(ldMap(R1, MapName.scratch), mov64(R2, R10), add64(R2, Slot.zeroKey), call(Helper.map_lookup_elem));
     prologue.emit(jmp('jeq', R0, 0, 'out'), stx(8, R10, Slot.scratch, R0));
@@ -106,7 +112,8 @@ export function generateProgram(
   const items: Item[] = [...prologue.items, ...body.items];
   items.push({ kind: 'label', name: 'out' }, mov64(R0, 0), exit());
   const name = `dtsh_${probe.func || probe.name}`.slice(0, 15);
-  return { program: { probe, items, progType: ctx.progType, name, epids: clauses.map((c) => c.epid) }, epids };
+  const load = ctx.expectedAttachType !== undefined ? { expectedAttachType: ctx.expectedAttachType, attachBtfId: ctx.attachBtfId } : {};
+  return { program: { probe, items, progType: ctx.progType, name, epids: clauses.map((c) => c.epid), ...load }, epids };
 }
 
 /** Fills the record header and hands the record to the ring buffer (a failure counts as a drop). */
@@ -125,7 +132,7 @@ function submitRecord(g: Gen, epid: number, size: number, maskOffset: number | u
   const rec = g.alloc();
   g.scratchPtr(rec.reg, g.recordBase);
   if (maskOffset !== undefined) e.emit(ldx(8, R1, rec.reg, maskOffset), jmp('jeq', R1, 0, skip));
-  e.emit(st(4, rec.reg, 0, epid), call(Helper.get_smp_processor_id));
+  e.emit(...storeEpid(g, rec.reg, 0, epid), call(Helper.get_smp_processor_id));
   if (speculates) e.emit(ldx(8, R1, R10, Slot.spec), alu64('lsh', R1, 16), alu64('or', R0, R1));
   e.emit(stx(4, rec.reg, 4, R0));
   e.emit(ldMap(R1, MapName.ring), mov64(R2, rec.reg), mov64(R3, size), mov64(R4, BPF_RB_NO_WAKEUP), call(Helper.ringbuf_output));
@@ -142,7 +149,7 @@ function submitRecord(g: Gen, epid: number, size: number, maskOffset: number | u
 function faultRecord(g: Gen, epid: number): void {
   const e = g.e;
   const f = Slot.faultRec;
-  e.emit(st(4, R10, f, ERROR_EPID), call(Helper.get_smp_processor_id), stx(4, R10, f + 4, R0), st(4, R10, f + 8, epid));
+  e.emit(st(4, R10, f, ERROR_EPID), call(Helper.get_smp_processor_id), stx(4, R10, f + 4, R0), ...storeEpid(g, R10, f + 8, epid));
   e.emit(st(4, R10, f + 28, 0));
   e.emit(ldMap(R1, MapName.ring), mov64(R2, R10), add64(R2, f), mov64(R3, FAULT_RECORD_SIZE - 0), mov64(R4, BPF_RB_NO_WAKEUP),
     call(Helper.ringbuf_output));

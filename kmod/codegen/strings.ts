@@ -12,6 +12,7 @@ import { loadVarString } from './vars.js';
 import { lvalueAddr } from './memory.js';
 import { MapName } from './layout.js';
 import { stringSubroutine, stringSubroutineNames } from './string-subroutines.js';
+import { groupProbeString } from './probe-ids.js';
 
 /** A string value: a register holding the address of a NUL-terminated buffer of `maxLen` bytes. */
 export interface StrVal {
@@ -134,9 +135,9 @@ function builtinStr(g: Gen, name: string, maxLen: number): StrVal {
     case 'probeprov':
       return constStr(g, p.provider, maxLen);
     case 'probemod':
-      return constStr(g, p.module, maxLen);
+      return groupProbeString(g, 'module', maxLen) ?? constStr(g, p.module, maxLen);
     case 'probefunc':
-      return constStr(g, p.func, maxLen);
+      return groupProbeString(g, 'func', maxLen) ?? constStr(g, p.func, maxLen);
     case 'probename':
       return constStr(g, p.name, maxLen);
   }

@@ -5,6 +5,8 @@ import { closeFd } from '../sys/bpf.js';
 import { perfEventOpen, perfSetBpf, perfEnable, PERF_TYPE_TRACEPOINT } from '../sys/perf.js';
 import { tracefsRoot } from './tracefs-format.js';
 import type { Probe } from './probe.js';
+import { attachProfile, attachTranslated, attachUprobe } from './attach-providers.js';
+import { attachFbt } from './fbt-attach.js';
 
 export interface Attachment {
   probe: Probe;
@@ -38,6 +40,12 @@ export function attach(probe: Probe, progFd: number): Attachment {
     case 'dtrace':
       throw new AttachError(`dtrace:::${a.which} is run by the consumer, not attached`);
     case 'fbt':
-      throw new AttachError(`fbt:${a.module}:${a.func}:${a.ret ? 'return' : 'entry'}: this kernel cannot attach kernel function probes`);
+      return { probe, detach: attachFbt(probe, progFd) };
+    case 'profile':
+      return { probe, detach: attachProfile(a, progFd) };
+    case 'uprobe':
+      return { probe, detach: attachUprobe(a, progFd) };
+    case 'translated':
+      return { probe, detach: attachTranslated(a, progFd) };
   }
 }

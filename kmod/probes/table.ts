@@ -76,10 +76,15 @@ export class ProbeTable {
     return n;
   }
 
-  /** Creates the probes `d` names that creators can make and the table does not have yet. */
-  private provide(d: ProbeDescription): void {
+  /**
+   * Creates the probes `d` names that creators can make and the table does not have yet; returns the
+   * description to match with (a creator may name the objects it found: pid's `a.out`).
+   */
+  private provide(d: ProbeDescription): ProbeDescription {
+    let out = d;
     for (const creator of this.creators) {
-      const specs = creator.provide(d);
+      const { probes: specs, description } = creator.provide(d);
+      if (description) out = description;
       for (const spec of specs) {
         const key = `${spec.provider}:${spec.module}:${spec.func}:${spec.name}`;
         if (this.createdByName.has(key)) continue;
@@ -93,13 +98,13 @@ export class ProbeTable {
         this.byIdCache = undefined;
       }
     }
+    return out;
   }
 
   /** Probes matching a description (text or parsed), in ID order. */
   match(desc: string | ProbeDescription): Probe[] {
-    const d = typeof desc === 'string' ? parseDescription(desc) : desc;
+    const d = this.provide(typeof desc === 'string' ? parseDescription(desc) : desc);
     const m = compileDescription(d);
-    this.provide(d);
     const out: Probe[] = [];
     for (let i = 0; i < this.providers.length; i++) {
       const prov = this.providers[i];

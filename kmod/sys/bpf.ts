@@ -247,6 +247,25 @@ export function linkCreateKprobeMulti(progFd: number, symbols: string[], retprob
   return call(BPF_LINK_CREATE, a, 'attaching kprobe_multi');
 }
 
+/**
+ * BPF_LINK_CREATE with kprobe_multi by function addresses (names that several functions share, module
+ * functions); with no addresses it only probes whether the kernel has kprobe_multi (EINVAL if it does).
+ */
+export function linkCreateKprobeMultiAddrs(progFd: number, addrs: bigint[], retprobe: boolean, cookies?: bigint[]): number {
+  const a = Buffer.alloc(64);
+  const ad = Buffer.alloc(8 * Math.max(1, addrs.length));
+  addrs.forEach((x, i) => ad.writeBigUInt64LE(x, 8 * i));
+  const ck = Buffer.alloc(8 * Math.max(1, cookies?.length ?? 0));
+  cookies?.forEach((c, i) => ck.writeBigUInt64LE(c, 8 * i));
+  a.writeUInt32LE(progFd, 0);
+  a.writeUInt32LE(AttachType.TRACE_KPROBE_MULTI, 8);
+  a.writeUInt32LE(retprobe ? 1 : 0, 16);
+  a.writeUInt32LE(addrs.length, 20);
+  if (addrs.length) a.writeBigUInt64LE(addressOf(ad), 32);
+  if (cookies?.length) a.writeBigUInt64LE(addressOf(ck), 40);
+  return call(BPF_LINK_CREATE, a, 'attaching kprobe_multi');
+}
+
 /** The loaded program IDs, walking BPF_PROG_GET_NEXT_ID. */
 export function progIds(): number[] {
   const ids: number[] = [];

@@ -1,5 +1,7 @@
-// The fbt provider: entry and return of every kernel function that BTF describes (vmlinux, then modules).
+// The fbt provider: entry and return of every kernel function that BTF describes (vmlinux, then modules)
+// and the kernel lets us trace (kmod/probes/fbt-functions.ts).
 import { loadKernelBtf, listBtfModules, loadModuleBtf } from '../../btf/kernel.js';
+import { traceableNames } from '../fbt-functions.js';
 import type { AttachPoint, Probe } from '../probe.js';
 import type { Provider } from './provider.js';
 
@@ -33,10 +35,10 @@ export const fbtProvider: Provider = {
     } catch {
       return out;
     }
-    let id = add(out, firstId, 'vmlinux', vmlinux.funcNames());
+    let id = add(out, firstId, 'vmlinux', traceableNames('vmlinux', vmlinux.funcNames()));
     for (const mod of listBtfModules()) {
       try {
-        id = add(out, id, mod, loadModuleBtf(mod).funcNames());
+        id = add(out, id, mod, traceableNames(mod, loadModuleBtf(mod).funcNames()));
       } catch {
         // A module whose BTF cannot be read simply offers no probes.
       }

@@ -1,14 +1,14 @@
 // The pid provider: pidNNN:MODULE:FUNC:entry|return on uprobes, created when a description names
 // process NNN (its loaded objects, or for a -c command not yet exec'd, the objects it is about to load).
 import { spawnSync } from 'node:child_process';
-import { accessSync, closeSync, constants, openSync, readSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readSync, realpathSync } from 'node:fs';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { fieldMatcher, hasGlob } from '../glob.js';
 import type { ProbeDescription } from '../describe.js';
 import { readElf } from '../../symbols/elf.js';
 import { selectObjects, type ObjectRef } from '../../symbols/object-match.js';
 import { resolveUserFunction, type UserFunctionSite } from '../../symbols/process.js';
-import type { ProbeCreator, ProbeSpec } from './provider.js';
+import type { ProbeCreator, ProbeSpec, Provision } from './provider.js';
 
 const PT_INTERP = 3;
 
@@ -80,10 +80,22 @@ function scriptInterpreter(path: string): string | undefined {
   }
 }
 
-/** The ELF objects executing `path` will map: the executable, then its shared objects as ld.so resolves them. */
+/** A path with symbolic links resolved, as /proc/PID/maps will show the mapped file. */
+function realPath(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/**
+ * The ELF objects executing `path` will map, named as the process's maps will name them: the
+ * executable (a script's interpreter), then its shared objects as the dynamic linker resolves them.
+ */
 export function plannedObjects(path: string): ObjectRef[] {
   const interpFor = scriptInterpreter(path);
-  const exe = interpFor ?? path;
+  const exe = realPath(interpFor ?? path);
   const out: ObjectRef[] = [{ path: exe, name: basename(exe), exec: true }];
   let interp: string | undefined;
   try {
@@ -106,13 +118,17 @@ export function plannedObjects(path: string): ObjectRef[] {
   // `ld.so --list` resolves the dependencies without running the program (what ldd does).
   const r = spawnSync(interp, ['--list', exe], { encoding: 'utf8', timeout: 10000 });
   const seen = new Set([exe]);
+  const add = (p: string) => {
+    const real = realPath(p);
+    if (seen.has(real)) return;
+    seen.add(real);
+    out.push({ path: real, name: basename(real), exec: false });
+  };
   for (const line of (r.stdout ?? '').split('\n')) {
     const m = /^\s*(?:\S+\s+=>\s+)?(\/\S+)\s+\(0x[0-9a-f]+\)\s*$/.exec(line);
-    if (!m || seen.has(m[1])) continue;
-    seen.add(m[1]);
-    out.push({ path: m[1], name: basename(m[1]), exec: false });
+    if (m) add(m[1]);
   }
-  if (!seen.has(interp)) out.push({ path: interp, name: basename(interp), exec: false });
+  add(interp);
   return out;
 }
 
@@ -142,25 +158,41 @@ export function pidFunctionSites(pid: number, module: string, func: string): Use
 
 const NAMES = ['entry', 'return'] as const;
 
-/** Creates pidNNN probes for a description whose provider is literally `pidNNN` (after $target expansion). */
+/**
+ * Creates pidNNN probes for a description whose provider is literally `pidNNN` (after $target expansion).
+ * As DTrace's dt_pid_fix_mod() does, an exact module is renamed to the object it found (`a.out` → the
+ * executable's basename) and an exact function to the alias the probe is named by, so they match.
+ */
 export const pidCreator: ProbeCreator = {
   name: 'pid',
-  provide(desc: ProbeDescription): ProbeSpec[] {
-    if (hasGlob(desc.provider)) return [];
+  provide(desc: ProbeDescription): Provision {
+    const none = { probes: [] };
+    if (hasGlob(desc.provider)) return none;
     const pid = pidOfProvider(desc.provider);
-    if (pid === undefined) return [];
+    if (pid === undefined) return none;
     const nameMatch = fieldMatcher(desc.name);
     const names = NAMES.filter((n) => !nameMatch || nameMatch(n));
-    if (!names.length) return [];
-    const out: ProbeSpec[] = [];
-    for (const site of pidFunctionSites(pid, desc.module, desc.func)) {
+    if (!names.length) return none;
+    const sites = pidFunctionSites(pid, desc.module, desc.func);
+    const probes: ProbeSpec[] = [];
+    for (const site of sites) {
       for (const name of names) {
-        out.push({
+        probes.push({
           provider: desc.provider, module: site.object, func: site.name, name,
           attach: { kind: 'uprobe', pid, path: site.path, offset: site.offset, ret: name === 'return' },
         });
       }
     }
-    return out;
+    const exactModule = desc.module !== '' && !hasGlob(desc.module);
+    const exactFunc = desc.func !== '' && !hasGlob(desc.func);
+    if (!sites.length || (!exactModule && !exactFunc)) return { probes };
+    return {
+      probes,
+      description: {
+        ...desc,
+        module: exactModule ? sites[0].object : desc.module,
+        func: exactFunc && sites.every((x) => x.name === sites[0].name) ? sites[0].name : desc.func,
+      },
+    };
   },
 };

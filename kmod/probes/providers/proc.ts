@@ -28,7 +28,7 @@ export const PROC_PROBES: readonly Mapping[] = [
 
 /**
  * sched:::off-cpu  sched:sched_switch, in the thread leaving the CPU; arg0 = the next thread's ID
- * sched:::on-cpu   the sched_exit_tp raw tracepoint (Linux 6.16+) at the end of __schedule() when a
+ * sched:::on-cpu   the sched_exit_tp raw tracepoint (recent kernels) at the end of __schedule() when a
  *                  switch happened: in the thread that has just come back on the CPU
  */
 export const SCHED_PROBES: readonly Mapping[] = [

@@ -3,7 +3,7 @@
 import { fieldMatcher, hasGlob } from '../glob.js';
 import type { ProbeDescription } from '../describe.js';
 import type { Probe } from '../probe.js';
-import type { ProbeCreator, ProbeSpec, Provider } from './provider.js';
+import type { ProbeCreator, ProbeSpec, Provider, Provision } from './provider.js';
 
 const NANOSEC = 1_000_000_000n;
 
@@ -79,12 +79,13 @@ const matchesEmpty = (field: string) => {
  */
 export const profileCreator: ProbeCreator = {
   name: 'profile',
-  provide(desc: ProbeDescription): ProbeSpec[] {
-    if (!desc.name || hasGlob(desc.name)) return [];
+  provide(desc: ProbeDescription): Provision {
+    const none = { probes: [] };
+    if (!desc.name || hasGlob(desc.name)) return none;
     const prov = fieldMatcher(desc.provider);
-    if (prov && !prov('profile')) return [];
-    if (!matchesEmpty(desc.module) || !matchesEmpty(desc.func)) return [];
+    if (prov && !prov('profile')) return none;
+    if (!matchesEmpty(desc.module) || !matchesEmpty(desc.func)) return none;
     const s = spec(desc.name);
-    return s ? [s] : [];
+    return { probes: s ? [s] : [] };
   },
 };

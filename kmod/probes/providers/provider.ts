@@ -19,5 +19,14 @@ export type ProbeSpec = Omit<Probe, 'id'>;
 export interface ProbeCreator {
   name: string;
   /** The probes `desc` asks for that this creator can make (the table skips those it already has). */
-  provide(desc: import('../describe.js').ProbeDescription): ProbeSpec[];
+  provide(desc: import('../describe.js').ProbeDescription): Provision;
+}
+
+export interface Provision {
+  probes: ProbeSpec[];
+  /**
+   * The description to match with instead of the one given: DTrace's pid provider names an exact
+   * module by the object it found (`a.out` → the executable's basename, `libc` → `libc.so.6`).
+   */
+  description?: import('../describe.js').ProbeDescription;
 }

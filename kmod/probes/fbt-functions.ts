@@ -1,0 +1,191 @@
+// Which kernel functions fbt may trace, their BTF signatures, and their addresses for kprobes.
+//
+// A function gets fbt probes when BTF describes it and, where tracefs lets us read it, when ftrace can
+// trace it (available_filter_functions: notrace and inlined functions are absent), kprobes are allowed
+// on it (the kprobe blacklist), and it is not on dtsh's own path (DENY below).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadKernelBtf, loadModuleBtf } from '../btf/kernel.js';
+import type { Btf } from '../btf/reader.js';
+import type { BtfParam } from '../btf/types.js';
+import { tracefsRoot } from './tracefs-format.js';
+
+/**
+ * Functions a dtsh program itself runs through (the BPF trampoline and kprobe dispatch, the helpers it
+ * calls, the ring buffer): the kernel would skip a nested program there anyway (recursion protection),
+ * so their probes would only count misses. Not listed.
+ */
+export const DENY: readonly RegExp[] = [
+  /^__bpf_prog_(enter|exit)/, /^__bpf_tramp_/, /^bpf_trampoline_/, /^bpf_(ringbuf|probe_read|get_|ktime_get)/,
+  /^__bpf_ringbuf_/, /^bpf_kprobe_multi_/, /^kprobe_multi_link_/, /^bpf_prog_(run|inc_misses)/, /^trace_call_bpf$/,
+  /^(copy_from_kernel_nofault|copy_from_user_nofault|strncpy_from_kernel_nofault|strncpy_from_user_nofault)$/,
+  /^(migrate_disable|migrate_enable|__rcu_read_lock|__rcu_read_unlock|rcu_read_unlock_strict|preempt_count_add|preempt_count_sub)$/,
+  /^__ftrace_invalid_address__/,
+];
+
+export const denied = (name: string): boolean => DENY.some((r) => r.test(name));
+
+/** Per module (`vmlinux` for the core kernel): each traceable function and how many functions have that name. */
+export type TraceableMap = Map<string, Map<string, number>>;
+
+/** Parses available_filter_functions (`name` or `name [module]` per line; duplicates are separate functions). */
+export function parseFilterFunctions(text: string): TraceableMap {
+  const out: TraceableMap = new Map();
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end);
+    start = end + 1;
+    if (!line) continue;
+    const sp = line.indexOf(' ');
+    const name = sp < 0 ? line : line.slice(0, sp);
+    const mod = sp < 0 ? 'vmlinux' : line.slice(sp + 1).replace(/^\[|\]$/g, '').trim() || 'vmlinux';
+    let m = out.get(mod);
+    if (!m) out.set(mod, (m = new Map()));
+    m.set(name, (m.get(name) ?? 0) + 1);
+  }
+  return out;
+}
+
+/** Function names of the kprobe blacklist (`0xstart-0xend\tname` per line). */
+export function parseBlacklist(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const line of text.split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab > 0) out.add(line.slice(tab + 1).trim());
+  }
+  return out;
+}
+
+interface Traceable {
+  /** Undefined when tracefs does not let us read it (lockdown, not mounted): every BTF function is listed. */
+  filter?: TraceableMap;
+  blacklist: Set<string>;
+}
+
+let cached: Traceable | undefined;
+
+function load(): Traceable {
+  if (cached) return cached;
+  let filter: TraceableMap | undefined;
+  const root = tracefsRoot();
+  if (root) {
+    try {
+      filter = parseFilterFunctions(readFileSync(join(root, 'available_filter_functions'), 'latin1'));
+    } catch {
+      filter = undefined;
+    }
+  }
+  let blacklist = new Set<string>();
+  try {
+    blacklist = parseBlacklist(readFileSync('/sys/kernel/debug/kprobes/blacklist', 'latin1'));
+  } catch {
+    // debugfs not mounted or not readable: the kernel refuses those functions at attach time instead
+  }
+  cached = { filter, blacklist };
+  return cached;
+}
+
+/** Forgets what was read (tests; after modules come and go). */
+export function clearTraceableCache(): void {
+  cached = undefined;
+  signatures.clear();
+}
+
+/** Whether tracefs told us which functions can be traced (false: all BTF functions are listed). */
+export function filterKnown(): boolean {
+  return load().filter !== undefined;
+}
+
+/** The names of `module`'s BTF functions that fbt lists, in BTF order. */
+export function traceableNames(module: string, btfNames: string[]): string[] {
+  const t = load();
+  const allowed = t.filter ? t.filter.get(module) : undefined;
+  if (t.filter && !allowed) return [];
+  return btfNames.filter((n) => (!allowed || allowed.has(n)) && !t.blacklist.has(n) && !denied(n));
+}
+
+/**
+ * True when more than one kernel function has this name (static functions in different files): a kprobe
+ * by name is refused then (EADDRNOTAVAIL on current kernels), so such probes attach by address, to every copy.
+ */
+export function ambiguous(module: string, func: string): boolean {
+  const f = load().filter;
+  if (!f) return false;
+  let n = 0;
+  // a module function named like a vmlinux one (or another module's) is ambiguous too
+  for (const names of f.values()) n += names.get(func) ?? 0;
+  void module;
+  return n > 1;
+}
+
+/** A function's BTF: its FUNC id, parameters and return type, in the BTF that defines it. */
+export interface FbtSignature {
+  btf: Btf;
+  funcId: number;
+  params: readonly BtfParam[];
+  returnTypeId: number;
+  /** True when the signature's types all live in vmlinux BTF (the types D's args[] can use). */
+  vmlinux: boolean;
+}
+
+const signatures = new Map<string, FbtSignature | null>();
+
+/** The BTF signature of `module`'s function `func`, or undefined when BTF does not describe it. */
+export function fbtSignature(module: string, func: string): FbtSignature | undefined {
+  const key = `${module}:${func}`;
+  const have = signatures.get(key);
+  if (have !== undefined) return have ?? undefined;
+  let sig: FbtSignature | null = null;
+  try {
+    const btf = module === 'vmlinux' ? loadKernelBtf() : loadModuleBtf(module);
+    const s = btf.funcParams(func);
+    if (s) sig = { btf, funcId: s.id, params: s.params, returnTypeId: s.returnTypeId, vmlinux: module === 'vmlinux' };
+  } catch {
+    sig = null;
+  }
+  signatures.set(key, sig);
+  return sig ?? undefined;
+}
+
+/**
+ * Addresses of the kernel functions named `name` in `module` (every copy of a static name), from
+ * /proc/kallsyms; empty when hidden (kptr_restrict) or absent.
+ */
+export function functionAddresses(wanted: { module: string; func: string }[], path = '/proc/kallsyms'): Map<string, bigint[]> {
+  const want = new Set(wanted.map((w) => `${w.module}:${w.func}`));
+  const out = new Map<string, bigint[]>();
+  let text: string;
+  try {
+    text = readFileSync(path, 'latin1');
+  } catch {
+    return out;
+  }
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    // "ffffffff81234560 t name\t[module]"
+    const s1 = text.indexOf(' ', start);
+    const type = text.charCodeAt(s1 + 1) | 0x20;
+    if (type === 0x74 /* t/T */ && s1 > 0 && s1 < end) {
+      const nameStart = s1 + 3;
+      const tab = text.indexOf('\t', nameStart);
+      const nameEnd = tab >= 0 && tab < end ? tab : end;
+      const name = text.slice(nameStart, nameEnd);
+      const mod = tab >= 0 && tab < end ? text.slice(tab + 1, end).replace(/^\[|\]$/g, '') : 'vmlinux';
+      const key = `${mod}:${name}`;
+      if (want.has(key)) {
+        const addr = BigInt('0x' + text.slice(start, s1));
+        if (addr !== 0n) {
+          let l = out.get(key);
+          if (!l) out.set(key, (l = []));
+          l.push(addr);
+        }
+      }
+    }
+    start = end + 1;
+  }
+  return out;
+}
