@@ -134,6 +134,14 @@ class Checker {
   }
 
   private walkClauses(): void {
+    for (const item of this.program.items) {
+      if (item.kind !== 'inline') continue;
+      const vt = this.expr(item.value);
+      const want = this.inlines.get(item.name)?.type;
+      if (want && isString(want) !== isString(vt)) {
+        this.error(`inline ${item.name}: operands have incompatible types: "${typeName(want)}" = "${typeName(vt)}"`, item.value.pos);
+      }
+    }
     this.clauses.forEach((c, i) => {
       this.clauseIndex = i;
       if (c.predicate) this.expr(c.predicate);
@@ -214,7 +222,7 @@ class Checker {
         return this.set(e, e.value > 0x7fffffffffffffffn ? uint64 : t);
       }
       case 'str':
-        return this.set(e, stringOf(Math.max(this.opts.strsize, Buffer.byteLength(e.value) + 1)));
+        return this.set(e, stringOf(this.opts.strsize));
       case 'ident':
         return this.set(e, this.ident(e));
       case 'macro':
@@ -350,15 +358,19 @@ class Checker {
     const value = this.opts.macros[name];
     if (value === undefined) {
       if (name === 'target') this.error('$target is only defined with -c or -p', e.pos);
-      if (/^\d+$/.test(name)) this.error(`macro argument $${name} is not defined`, e.pos);
+      if (/^\d+$/.test(name)) this.error(`macro argument ${e.quoted ? '$$' : '$'}${name} is not defined`, e.pos);
       this.error(`failed to resolve $${name}: Unknown macro variable`, e.pos);
     }
     if (e.quoted) {
       this.resolved.set(e, { kind: 'string', value: String(value) });
-      return stringOf(Math.max(this.opts.strsize, Buffer.byteLength(String(value)) + 1));
+      return stringOf(this.opts.strsize);
     }
     const s = String(value);
-    if (!/^(0x[0-9a-f]+|\d+|-\d+)$/i.test(s)) this.error(`macro argument $${name} is not an integer: use $$${name} for a string`, e.pos);
+    if (!/^(0x[0-9a-f]+|\d+|-\d+)$/i.test(s)) {
+      // as DTrace's lexer: a macro argument that is not an integer stands for its text
+      this.resolved.set(e, { kind: 'string', value: s });
+      return stringOf(this.opts.strsize);
+    }
     const big = BigInt(s);
     const type = big > 0x7fffffffn || big < -0x80000000n ? int64 : int32;
     this.resolved.set(e, { kind: 'const', value: big, type });
@@ -468,7 +480,8 @@ class Checker {
     const fn = value.callee;
     const [min, max] = aggFunctions[fn];
     if (value.args.length < min || value.args.length > max) {
-      this.error(`${fn}( ) ${value.args.length < min ? 'requires at least' : 'accepts at most'} ${value.args.length < min ? min : max} argument${(value.args.length < min ? min : max) === 1 ? '' : 's'}`, value.pos);
+      const want = min === max ? `${min}` : value.args.length < min ? `at least ${min}` : `at most ${max}`;
+      this.error(`${fn}( ) prototype mismatch: ${value.args.length} arg${value.args.length === 1 ? '' : 's'} passed, ${want} expected`, value.pos);
     }
     const keys = (t.keys ?? []).map((k) => {
       const kt = this.expr(k);
@@ -605,7 +618,7 @@ class Checker {
         if ((e.op === '+' || e.op === '-') && (a.kind === 'ptr' || b.kind === 'ptr')) return a.kind === 'ptr' ? a : b;
         this.scalar(a, e.left.pos, e.op);
         this.scalar(b, e.right.pos, e.op);
-        if ((e.op === '/' || e.op === '%') && this.constValue(e.right) === 0n) this.error('division by zero', e.right.pos);
+        if ((e.op === '/' || e.op === '%') && this.constValue(e.right) === 0n) this.error('expression contains division by zero', e.right.pos);
         return promote(a, b);
     }
   }
@@ -614,11 +627,13 @@ class Checker {
     const name = e.callee;
     if (isAggFunction(name)) this.error(`${name}( ) may only be used in an aggregation assignment (@x = ${name}(...))`, e.pos);
     const counts = actions[name] ?? subroutines[name];
-    if (!counts) this.error(`failed to resolve ${name}: Unknown function name`, e.pos);
+    if (!counts) this.error(`undefined function name: ${name}`, e.pos);
     const [min, max] = counts;
     if (e.args.length < min || e.args.length > max) {
       const n = e.args.length < min ? min : max;
-      this.error(`${name}( ) ${e.args.length < min ? 'requires' : 'accepts'} ${e.args.length < min && min !== max ? 'at least ' : e.args.length > max && min !== max ? 'at most ' : ''}${n} argument${n === 1 ? '' : 's'}`, e.pos);
+      this.error(min === max ? `${name}( ) prototype mismatch: ${e.args.length} arg${e.args.length === 1 ? '' : 's'} passed, ${min} expected`
+        : `${name}( ) prototype mismatch: ${e.args.length} arg${e.args.length === 1 ? '' : 's'} passed, ${e.args.length < min ? `at least ${min}` : `at most ${max}`} expected`, e.pos);
+      void n;
     }
     if (isAction(name)) {
       if (!statement) this.error(`${name}( ) is an action and may not be used in an expression`, e.pos);

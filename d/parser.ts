@@ -5,11 +5,21 @@ import { parseDeclaration, parseInline } from './parse-decl.js';
 import { parseExpression } from './parse-expr.js';
 import { parseBlockBody } from './parse-stmt.js';
 import { Parser, type ParseOptions } from './parser-state.js';
+import { DError } from './errors.js';
 
 export type { ParseOptions } from './parser-state.js';
 
 /** Parses a whole D program; throws DError (with a position) on the first error. */
 export function parseProgram(source: string, opts: ParseOptions = {}): Program {
+  try {
+    return parse(source, opts);
+  } catch (e) {
+    if (e instanceof RangeError) throw new DError('program is nested too deeply');
+    throw e;
+  }
+}
+
+function parse(source: string, opts: ParseOptions): Program {
   const p = new Parser(source, opts);
   const lexer = p.lexer;
   const items: TopItem[] = [];

@@ -1,7 +1,10 @@
 // The assembler: resolves labels and map references and encodes instructions to bytes.
 import { isLdImm64, type Insn, type Item } from './insn.js';
 
-export class AsmError extends Error {}
+import { DError } from '../../d/errors.js';
+
+/** A program the BPF instruction set cannot express (a jump too far): reported like a compile error. */
+export class AsmError extends DError {}
 
 export interface Assembled {
   bytes: Buffer;
@@ -41,7 +44,7 @@ export function assemble(items: Item[], mapFd: (name: string) => number = () => 
       const rel = t - (s + 1);
       if (it.callTarget !== undefined) imm = rel;
       else {
-        if (rel < -32768 || rel > 32767) throw new AsmError(`jump to ${target} out of range (${rel})`);
+        if (rel < -32768 || rel > 32767) throw new AsmError(`clause is too long for one BPF program (a jump of ${rel} instructions)`, it.pos);
         off = rel;
       }
     }

@@ -127,7 +127,11 @@ export function planRecord(g: Gen, body: Stmt[]): RecordPlan {
 }
 
 /** Generates one statement of a clause. */
-export function compileStmt(g: Gen, s: Stmt, rec: RecordPlan, actionIndex: () => number): void {
+/**
+ * Generates one statement. `actionIndex(n)` hands out the statement's action numbers (the N of a fault's
+ * "in action #N"): one per statement, but one per argument for printf(), as DTrace compiles it.
+ */
+export function compileStmt(g: Gen, s: Stmt, rec: RecordPlan, actionIndex: (n: number) => number): void {
   switch (s.kind) {
     case 'empty':
     case 'decl':
@@ -147,7 +151,8 @@ export function compileStmt(g: Gen, s: Stmt, rec: RecordPlan, actionIndex: () =>
       return;
     }
     case 'exprstmt': {
-      g.clause.action = actionIndex();
+      const ex = s.expr;
+      g.clause.action = actionIndex(ex.kind === 'call' && ex.callee === 'printf' ? Math.max(1, ex.args.length - 1) : 1);
       const prev = g.e.pos;
       g.e.pos = s.expr.pos;
       try {
@@ -205,7 +210,12 @@ function recordAction(g: Gen, a: RecordedAction, rec: RecordPlan): void {
   // argument; stack()/ustack() the call itself; trunc/normalize the argument after the aggregation.
   const valueArgs = c.callee === 'stack' || c.callee === 'ustack' ? [c]
     : ['trace', 'exit', 'commit', 'discard'].includes(c.callee) ? c.args : c.args.slice(1);
-  a.fields.forEach((f, i) => storeField(g, f, valueArgs[i]));
+  const base = g.clause.action;
+  a.fields.forEach((f, i) => {
+    if (c.callee === 'printf') g.clause.action = base + i;
+    storeField(g, f, valueArgs[i]);
+  });
+  g.clause.action = base;
   if (rec.maskOffset !== undefined) {
     const p = g.alloc();
     g.scratchPtr(p.reg, g.recordBase + rec.maskOffset);

@@ -6,6 +6,7 @@ import type { DType } from '../../d/types.js';
 import type { Probe } from '../probes/probe.js';
 import type { ProbeTable } from '../probes/table.js';
 import { probeContext } from './context.js';
+import { assemble } from '../asm/assemble.js';
 import type { KernelTypes } from '../../d/kernel-types.js';
 import { BtfTypes } from '../btf/dtypes.js';
 import { loadKernelBtf } from '../btf/kernel.js';
@@ -58,7 +59,12 @@ export function matchClauses(program: Program, table: ProbeTable, macros: Compil
     const seen = new Map<number, Probe>();
     for (const d of c.probes) {
       const text = expandMacros(d.text, macros);
-      const found = table.match(text);
+      let found;
+      try {
+        found = table.match(text);
+      } catch {
+        throw new DError(`invalid probe description "${d.text}": Overspecified probe description`, d.pos);
+      }
       if (!found.length) throw new NoProbesError(d.text, d.pos);
       for (const p of found) seen.set(p.id, p);
     }
@@ -73,6 +79,15 @@ function expandMacros(text: string, macros: CompileOptions['macros']): string {
 }
 
 export function compile(program: Program, table: ProbeTable, opts: CompileOptions): CompiledProgram {
+  try {
+    return compileProgram(program, table, opts);
+  } catch (e) {
+    if (e instanceof RangeError) throw new DError('program is nested too deeply');
+    throw e;
+  }
+}
+
+function compileProgram(program: Program, table: ProbeTable, opts: CompileOptions): CompiledProgram {
   const { clauses, probes } = matchClauses(program, table, opts.macros);
   const types = opts.types ?? new BtfTypes(() => loadKernelBtf());
   const argTypes = (i: number): DType[] | undefined => {
@@ -84,10 +99,12 @@ export function compile(program: Program, table: ProbeTable, opts: CompileOption
       return undefined;
     }
   };
-  const sema: Sema = check(program, { strsize: opts.strsize, macros: opts.macros, argTypes, types, wideStringKeys: !!opts.fixed });
+  // D's strsize counts characters; a string's buffer holds one more, for the NUL
+  const strBytes = opts.strsize + 1;
+  const sema: Sema = check(program, { strsize: strBytes, macros: opts.macros, argTypes, types, wideStringKeys: !!opts.fixed });
   const layout = new Layout(opts.bufsize, opts.dynvarMax, opts.aggMax, opts.fixed);
   layout.countFirings = !!opts.countFirings;
-  const vars = planVars(sema.vars.values(), { layout, strsize: opts.strsize });
+  const vars = planVars(sema.vars.values(), { layout, strsize: strBytes });
   const aggs = planAggs(sema.aggs.values(), layout);
 
   // EPIDs in enabling order: clause by clause, probe by probe.
@@ -112,6 +129,8 @@ export function compile(program: Program, table: ProbeTable, opts: CompileOption
     for (const x of expandGroup(w, prog, e)) epids.push(x);
   }
   epids.sort((a, b) => a.epid - b.epid);
+  // Jumps must fit BPF's 16-bit offsets: a clause too long for one program is a compile error.
+  for (const p of programs) assemble(p.items, () => 0);
   return {
     maps: layout.maps(),
     rodata: layout.rodataBytes(),

@@ -71,6 +71,16 @@ export class Emitter {
     return v;
   }
 
+  /** Claims a particular free register (the join of two branches that each left their value in it). */
+  allocReg(r: Reg): Val {
+    const i = this.freeRegs.indexOf(r);
+    if (i < 0) throw new Error(`codegen: register r${r.r} is not free`);
+    this.freeRegs.splice(i, 1);
+    const v: Val = { reg: r, freed: false };
+    this.live.push(v);
+    return v;
+  }
+
   /** The register of `v`. */
   r(v: Val): Reg {
     if (v.freed) throw new Error('codegen: use of a freed value');

@@ -112,20 +112,21 @@ function evalIntAt(g: Gen, e: Expr): Val {
     case 'assign':
       return assign(g, e);
     case 'ternary': {
-      const out = g.alloc();
+      // Each branch leaves its value in the same register; only one branch runs, so the register
+      // is free again while the other branch is generated (nesting costs no extra register).
       const no = g.e.newLabel('tf');
       const end = g.e.newLabel('te');
       evalCond(g, e.cond, no);
       const a = evalInt(g, e.then);
-      g.e.emit(mov64(out.reg, a.reg));
+      const r = a.reg;
       g.free(a);
       g.e.emit(ja(end));
       g.e.place(no);
       const b = evalInt(g, e.else);
-      g.e.emit(mov64(out.reg, b.reg));
+      if (b.reg !== r) g.e.emit(mov64(r, b.reg));
       g.free(b);
       g.e.place(end);
-      return out;
+      return g.e.allocReg(r);
     }
     case 'cast': {
       const from = g.sema.typeOf(e.operand);
@@ -236,8 +237,17 @@ function binary(g: Gen, e: Extract<Expr, { kind: 'binary' }>, t: DType): Val {
   }
   const lt = g.sema.typeOf(e.left);
   const rt = g.sema.typeOf(e.right);
-  const a = evalInt(g, e.left);
   const k = constOf(g, e.right);
+  if (k === undefined && need(g, e.right) > need(g, e.left)) {
+    // the heavier side first (Sethi-Ullman): C leaves the order of evaluation of operands open
+    const b = evalInt(g, e.right);
+    const a = evalInt(g, e.left);
+    if (lt.kind === 'ptr' && isInt(rt) && (e.op === '+' || e.op === '-')) scale(g, b.reg, lt);
+    applyArith(g, e.op, a.reg, b.reg, t);
+    g.free(b);
+    return a;
+  }
+  const a = evalInt(g, e.left);
   if (k !== undefined && k >= -0x80000000n && k <= 0x7fffffffn && k !== 0n && (arith[e.op] || e.op === '>>') && !(lt.kind === 'ptr' && e.op === '+')) {
     if (arith[e.op]) g.e.emit(alu64(arith[e.op], a.reg, Number(k)));
     else g.e.emit(alu64(isSigned(t) ? 'arsh' : 'rsh', a.reg, Number(k)));
@@ -258,12 +268,38 @@ function scale(g: Gen, r: Reg, p: DType): void {
   if (size > 1) g.e.emit(alu64('mul', r, size));
 }
 
+/** Registers an expression needs at most (Sethi-Ullman numbers; calls and loads count as two). */
+export function need(g: Gen, e: Expr): number {
+  if (constOf(g, e) !== undefined) return 1;
+  switch (e.kind) {
+    case 'binary': {
+      const l = need(g, e.left);
+      const r = need(g, e.right);
+      return l === r ? l + 1 : Math.max(l, r);
+    }
+    case 'unary':
+    case 'cast':
+    case 'postfix':
+      return need(g, e.operand);
+    case 'ternary':
+      return Math.max(need(g, e.cond), need(g, e.then), need(g, e.else));
+    case 'ident':
+    case 'macro':
+    case 'self':
+    case 'this':
+      return 1;
+    default:
+      return 2;
+  }
+}
+
 /** Evaluates a boolean expression into 0/1. */
 function materialize(g: Gen, e: Expr): Val {
-  const v = g.alloc();
   const no = g.e.newLabel('f');
   const end = g.e.newLabel('b');
   evalCond(g, e, no);
+  // allocated after the condition: its code is all emitted, and it needs no register of ours
+  const v = g.alloc();
   g.e.emit(mov64(v.reg, 1), ja(end));
   g.e.place(no);
   g.e.emit(mov64(v.reg, 0));
@@ -310,10 +346,16 @@ function condAt(g: Gen, e: Expr, falseLabel: string): void {
       return;
     }
     if (e.op === '^^') {
+      // true when exactly one side is: left as 0/1, then the right side's condition decides
       const a = materialize(g, e.left);
-      const b = materialize(g, e.right);
-      g.e.emit(jmp('jeq', a.reg, b.reg, falseLabel));
-      g.free(a, b);
+      const rightFalse = g.e.newLabel('xf');
+      const done = g.e.newLabel('xd');
+      evalCond(g, e.right, rightFalse);
+      g.e.emit(jmp('jne', a.reg, 0, falseLabel), ja(done));
+      g.e.place(rightFalse);
+      g.e.emit(jmp('jeq', a.reg, 0, falseLabel));
+      g.e.place(done);
+      g.free(a);
       return;
     }
     if (compareOps.has(e.op)) {

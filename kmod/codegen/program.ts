@@ -84,7 +84,13 @@ export function generateProgram(
     const speculates = usesSpeculate(c.clause);
     if (speculates) body.emit(st(8, R10, Slot.spec, 0));
     let action = 0;
-    for (const s of c.clause.body) compileStmt(g, s, rec, () => ++action);
+    for (const s of c.clause.body) {
+      compileStmt(g, s, rec, (n) => {
+        const first = action + 1;
+        action += n;
+        return first;
+      });
+    }
     if (rec.records) submitRecord(g, c.epid, rec.size, rec.maskOffset, speculates);
     if (g.clause.faultUsed) {
       body.emit(ja(next));

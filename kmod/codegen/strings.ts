@@ -97,19 +97,20 @@ function strAt(g: Gen, e: Expr): StrVal {
     case 'member':
       return memoryString(g, e, maxLen);
     case 'ternary': {
-      const out = g.alloc();
+      // both branches leave the string's address in the same register (see the integer ternary)
       const no = g.e.newLabel('sf');
       const end = g.e.newLabel('se');
       evalCond(g, e.cond, no);
       const a = evalStr(g, e.then);
-      g.e.emit(mov64(out.reg, a.ptr.reg), ja(end));
+      const r = a.ptr.reg;
       g.free(a.ptr);
+      g.e.emit(ja(end));
       g.e.place(no);
       const b = evalStr(g, e.else);
-      g.e.emit(mov64(out.reg, b.ptr.reg));
+      if (b.ptr.reg !== r) g.e.emit(mov64(r, b.ptr.reg));
       g.free(b.ptr);
       g.e.place(end);
-      return { ptr: out, maxLen: Math.min(a.maxLen, b.maxLen) };
+      return { ptr: g.e.allocReg(r), maxLen: Math.min(a.maxLen, b.maxLen) };
     }
   }
   return g.error(`string expression (${e.kind}${e.kind === 'call' ? ' ' + e.callee : ''}) is not supported yet`, e.pos);

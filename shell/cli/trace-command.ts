@@ -78,7 +78,8 @@ export async function trace(args: CliArgs, opts: DOptions, table: ProbeTable, io
     throw e;
   }
   for (const [name, value] of compiled.options) if (name === 'quiet' && value) opts.quiet = true;
-  if (!opts.quiet) {
+  // dtrace(1M) says what a description matched when it enables it: not under -e, not under -q
+  if (!opts.quiet && !args.compileOnly) {
     for (const { source } of parsed) {
       const n = compiled.clauseProbes.reduce((sum, probes, i) => sum + (owner[i] === source ? probes.length : 0), 0);
       io.err(matchedMessage(source.kind, source.name, n));
@@ -125,12 +126,12 @@ export async function trace(args: CliArgs, opts: DOptions, table: ProbeTable, io
     child.release();
     child.exited.then(() => {
       runner.drain();
-      io.err(`dtrace: pid ${child!.pid} has exited\n`);
+      if (!opts.quiet) io.err(`dtrace: pid ${child!.pid} has exited\n`);
       stop();
     });
   } else if (args.pids.length) {
     waitForPid(args.pids[0]).then(() => {
-      io.err(`dtrace: pid ${args.pids[0]} has exited\n`);
+      if (!opts.quiet) io.err(`dtrace: pid ${args.pids[0]} has exited\n`);
       stop();
     });
   }

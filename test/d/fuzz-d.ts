@@ -290,21 +290,5 @@ export interface Failure {
  * Product bugs the fuzzer already found, each with its own todo test: the main fuzz test passes over
  * them so that it still catches anything new.
  */
-export const KNOWN_BUGS: readonly { id: string; todo: string; matches: (f: Failure) => boolean }[] = [
-  {
-    id: 'probe description with too many fields',
-    todo: 'BUG: a probe description with five or more fields (syscall::getppid::entry) makes compile() throw a plain Error, not a DError',
-    matches: (f) => f.type === 'Error' && /^invalid probe description ".*": too many fields$/.test(f.message),
-  },
-  {
-    id: 'checker: no type for',
-    todo: 'BUG: an inline whose value is a string (inline int LIMIT = "%d"; ... LIMIT * 1) escapes the checker and code generation throws a plain Error "checker: no type for str at 1:20"',
-    matches: (f) => f.type === 'Error' && /^checker: no type for /.test(f.message),
-  },
-  {
-    id: 'deep nesting',
-    todo: 'BUG: deeply nested expressions or statements (about 1,000-3,000 levels) overflow the JavaScript stack (RangeError) instead of a DError',
-    matches: (f) => f.nesting > 200 && f.type === 'RangeError' && /Maximum call stack size exceeded/.test(f.message),
-  },
-];
+export const KNOWN_BUGS: readonly { id: string; todo: string; matches: (f: Failure) => boolean }[] = [];
 

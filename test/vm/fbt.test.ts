@@ -66,7 +66,7 @@ test('fbt lists tens of thousands of probes here, with BTF argument types', gate
 test('fbt::vfs_read:entry counts exactly the reads of the traced command (fentry)', gate(), () => {
   const r = run(['-n', 'fbt::vfs_read:entry /pid == $target && arg2 == 777/ { @ = count(); }', '-c', `${trigger()} read ${N} 777`]);
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout, `\n${String(N).padStart(17)}\n\n`);
+  assert.equal(r.stdout, `\n${String(N).padStart(17)}\n`);
   assert.match(r.stderr, /^dtrace: description 'fbt::vfs_read:entry ' matched 1 probe\n/);
 });
 
@@ -99,7 +99,8 @@ test('fbt::vfs_*: (one program per group) while a workload runs, then detached, 
     'fbt::vfs_*:entry /execname == "trigger" && probefunc == "vfs_read" && arg2 == 777/ { @n[probefunc, probemod] = count(); }',
     'fbt::vfs_*:return /execname == "trigger" && probefunc == "vfs_read" && arg1 == 777/ { @r = count(); }',
   ].join('\n');
-  const work = `${trigger()} read ${N} 777; dd if=/dev/zero of=/dev/null bs=512 count=200 2>/dev/null; ls -R /usr/lib >/dev/null; sleep 2`;
+    // (every firing costs ~0.5 ms of kprobe handling under TCG: a light workload)
+  const work = `${trigger()} read ${N} 777; dd if=/dev/zero of=/dev/null bs=512 count=200 2>/dev/null; sleep 2`;
   const t0 = Date.now();
   const r = run(['-q', '-n', program, '-c', `/bin/sh -c '${work}'`]);
   const ms = Date.now() - t0;
