@@ -486,7 +486,10 @@ class Checker {
     const keys = (t.keys ?? []).map((k) => {
       const kt = this.expr(k);
       if (kt.kind === 'void') this.error('aggregation key may not be void', k.pos);
-      return isString(kt) && this.opts.wideStringKeys ? stringOf(Math.max(kt.maxLen, this.opts.strsize)) : kt;
+      if (isString(kt) && this.opts.wideStringKeys) return stringOf(Math.max(kt.maxLen, this.opts.strsize));
+      // an integer constant is recorded as 64 bits, a typed value at its own size (illumos tst.sizedkeys.d)
+      if (k.kind === 'int' || (k.kind === 'unary' && k.op === '-' && k.operand.kind === 'int')) return int64;
+      return kt;
     });
     const args = value.args.map((a) => this.expr(a));
     args.forEach((a, i) => {
