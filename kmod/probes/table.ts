@@ -38,11 +38,20 @@ export class ProbeTable {
     return probes;
   }
 
-  /** The first ID free after provider `i`. */
+  private counts: (number | undefined)[] = [];
+
+  /** Probes of provider `i`, without building them when the provider can count them. */
+  private countAt(i: number): number {
+    const have = this.lists[i];
+    if (have) return have.length;
+    return (this.counts[i] ??= this.providers[i].count?.() ?? this.probesAt(i).length);
+  }
+
+  /** The first ID free after provider `i`: IDs follow counts, so later providers never build earlier ones. */
   private nextIdAfter(i: number): number {
-    const list = this.probesAt(i);
-    if (list.length) return list[list.length - 1].id + 1;
-    return i === 0 ? 1 : this.nextIdAfter(i - 1);
+    let id = 1;
+    for (let k = 0; k <= i; k++) id += this.countAt(k);
+    return id;
   }
 
   providerNames(): string[] {
@@ -72,8 +81,14 @@ export class ProbeTable {
 
   count(): number {
     let n = this.created.length;
-    for (let i = 0; i < this.providers.length; i++) n += this.probesAt(i).length;
+    for (let i = 0; i < this.providers.length; i++) n += this.countAt(i);
     return n;
+  }
+
+  /** Probes of one provider, counted (the shell's .load shows them without building them all). */
+  countOf(name: string): number {
+    const i = this.providers.findIndex((p) => p.name === name);
+    return (i < 0 ? 0 : this.countAt(i)) + this.created.filter((p) => p.provider === name).length;
   }
 
   /**

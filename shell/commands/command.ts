@@ -9,8 +9,8 @@ export interface ShellContext {
   driver?: Driver;
   /** The live trace: the enabled clauses and their maps. */
   live?: LiveSession;
-  /** Loads the driver and starts the live session if needed. */
-  ensureLive(): LiveSession;
+  /** Loads the driver and starts the live session if needed (the tracing modules load on first use). */
+  ensureLive(): Promise<LiveSession>;
   /** Ends the shell after this command. */
   quit(): void;
   /** Lines entered so far (for .history). */

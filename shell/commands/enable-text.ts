@@ -7,7 +7,7 @@ import type { ShellContext } from './command.js';
 
 /** Enables `text`; on failure prints one line (and, for an unknown probe, the closest probe names). */
 export async function enableText(ctx: ShellContext, text: string, hint?: (desc: string) => string[]): Promise<boolean> {
-  const live = ctx.ensureLive();
+  const live = await ctx.ensureLive();
   try {
     const e = live.enable(text);
     if (!live.opts.quiet) ctx.err(matchedMessage('description', e.descs.join(','), e.probes));

@@ -2,7 +2,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from './command.js';
-import { enableText } from './enable-text.js';
 
 export const saveCommand: Command = {
   name: 'save',
@@ -38,7 +37,7 @@ export const sourceCommand: Command = {
       ctx.err(`dtsh: failed to open ${file}: No such file or directory\n`);
       return;
     }
-    await enableText(ctx, text);
+    await (await import('./enable-text.js')).enableText(ctx, text);
   },
 };
 

@@ -9,9 +9,8 @@ export const listCommand: Command = {
   usage: '[desc]',
   help: 'list the probes a description matches (the providers when none is given)',
   args: 'probe',
-  action(ctx, args) {
-    const live = ctx.ensureLive();
-    void live;
+  async action(ctx, args) {
+    await ctx.ensureLive();
     const table = ctx.driver!.table;
     const desc = args.trim();
     if (!desc) {

@@ -1,5 +1,4 @@
 // `.load`: load the driver and show the probe table's size and what each provider can do here.
-import { loadDriver, formatDriverStatus } from '../engine/driver.js';
 import type { Command } from './command.js';
 
 export const loadCommand: Command = {
@@ -7,7 +6,8 @@ export const loadCommand: Command = {
   usage: '',
   help: 'load the driver: check privileges and the kernel, build the probe table',
   args: 'none',
-  action(ctx) {
+  async action(ctx) {
+    const { loadDriver, formatDriverStatus } = await import('../engine/driver.js');
     ctx.driver = loadDriver(ctx.driver?.table);
     ctx.out(formatDriverStatus(ctx.driver));
   },

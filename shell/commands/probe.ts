@@ -1,7 +1,5 @@
 // `.probe DESC [ACTION]`: enable a probe description with the default action or the given one.
-import { closestProbes } from '../engine/closest.js';
 import type { Command } from './command.js';
-import { enableText } from './enable-text.js';
 
 export const probeCommand: Command = {
   name: 'probe',
@@ -14,6 +12,8 @@ export const probeCommand: Command = {
       ctx.err('dtsh: .probe needs a probe description, e.g. .probe syscall::openat:entry\n');
       return;
     }
+    const { enableText } = await import('./enable-text.js');
+    const { closestProbes } = await import('../engine/closest.js');
     await enableText(ctx, text, (desc) => closestProbes(ctx.driver!.table, desc));
   },
 };

@@ -23,7 +23,7 @@ export function loadDriver(table = new ProbeTable()): Driver {
   const tp = tracepointProblem();
   const fbt = fbtSupport();
   const status: ProviderStatus[] = table.providerNames().map((name) => {
-    const probes = table.ofProvider(name).length;
+    const probes = table.countOf(name);
     switch (name) {
       case 'dtrace':
         return { name, probes, how: 'run by dtsh itself' };

@@ -50,7 +50,7 @@ export async function runDtraceLine(ctx: ShellContext, argsText: string): Promis
     }
     throw e;
   }
-  const live = ctx.ensureLive();
+  const live = await ctx.ensureLive();
   const table = ctx.driver!.table;
   if (args.list) {
     const specs = args.programs.filter((p): p is Exclude<typeof p, { kind: 's' }> => p.kind !== 's');

@@ -3,12 +3,7 @@
 import { commands } from '../commands/index.js';
 import type { ShellContext } from '../commands/command.js';
 import { describeFailure } from '../cli/failure.js';
-import { loadDriver } from '../engine/driver.js';
-import { LiveSession } from '../engine/live.js';
-import { enableText } from '../commands/enable-text.js';
-import { closestProbes } from '../engine/closest.js';
 import { stripPrompt, isOutputLine, clauseComplete } from './paste.js';
-import { runDtraceLine } from './dtrace-line.js';
 
 export interface ShellIO {
   out(s: string): void;
@@ -31,9 +26,12 @@ export class Shell {
       cwd,
       commands,
       runLine: (line) => this.feed(line),
-      ensureLive: () => {
-        if (!ctx.driver) ctx.driver = loadDriver();
-        if (!ctx.live) ctx.live = new LiveSession(ctx.driver.table, { out: (s) => io.out(s), err: (s) => io.err(s) });
+      ensureLive: async () => {
+        if (!ctx.driver) ctx.driver = (await import('../engine/driver.js')).loadDriver();
+        if (!ctx.live) {
+          const { LiveSession } = await import('../engine/live.js');
+          ctx.live = new LiveSession(ctx.driver.table, { out: (s) => io.out(s), err: (s) => io.err(s) });
+        }
         return ctx.live;
       },
     };
@@ -78,7 +76,9 @@ export class Shell {
     this.ctx.history.push(line);
     if (line.startsWith('.')) return this.command(line);
     if (line === 'load') return this.command('.load');
-    if (/^dtrace(\s|$)/.test(line)) return this.guard(() => runDtraceLine(this.ctx, line.slice(6).trim()));
+    if (/^dtrace(\s|$)/.test(line)) {
+      return this.guard(async () => (await import('./dtrace-line.js')).runDtraceLine(this.ctx, line.slice(6).trim()));
+    }
     if (clauseComplete(line)) {
       if (line.includes('{')) return this.enable(line);
       this.tentative = line;
@@ -102,7 +102,9 @@ export class Shell {
 
   private async enable(text: string): Promise<void> {
     await this.guard(async () => {
-      this.ctx.ensureLive();
+      await this.ctx.ensureLive();
+      const { enableText } = await import('../commands/enable-text.js');
+      const { closestProbes } = await import('../engine/closest.js');
       await enableText(this.ctx, text, (d) => closestProbes(this.ctx.driver!.table, d));
     });
   }

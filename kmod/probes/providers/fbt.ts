@@ -27,6 +27,24 @@ function add(out: Probe[], id: number, module: string, names: string[]): number 
 export const fbtProvider: Provider = {
   name: 'fbt',
   names: ['entry', 'return'],
+  /** Two probes per traceable function, counted without building them (the probe table's IDs and .load). */
+  count(): number {
+    let vmlinux;
+    try {
+      vmlinux = loadKernelBtf();
+    } catch {
+      return 0;
+    }
+    let n = 2 * traceableNames('vmlinux', vmlinux.funcNames()).length;
+    for (const mod of listBtfModules()) {
+      try {
+        n += 2 * traceableNames(mod, loadModuleBtf(mod).funcNames()).length;
+      } catch {
+        // as list(): no probes
+      }
+    }
+    return n;
+  },
   list(firstId: number): Probe[] {
     const out: Probe[] = [];
     let vmlinux;

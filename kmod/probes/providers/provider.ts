@@ -7,6 +7,8 @@ export interface Provider {
   list(firstId: number): Probe[];
   /** The only probe names this provider has, when fixed (lets a literal name skip the provider). */
   names?: readonly string[];
+  /** How many probes list() would give, when that is cheaper to know than the probes themselves. */
+  count?(): number;
 }
 
 /** A probe a creator offers for a description, before the table gives it an ID. */
