@@ -1,5 +1,5 @@
 // Loads of D's built-in integer variables (pid, tid, timestamp, argN, ...).
-import { R0, alu64, call, ja, jmp, ldImm64, mov32, mov64, type Reg } from '../asm/insn.js';
+import { R0, R1, R2, R3, R4, alu64, call, ja, jmp, ldImm64, ldx, mov32, mov64, type Reg } from '../asm/insn.js';
 import { Helper } from '../asm/helpers.js';
 import type { Gen } from './gen.js';
 import { loadEpid, loadProbeId } from './probe-ids.js';
@@ -60,6 +60,31 @@ export function loadBuiltinInt(g: Gen, name: string, dst: Reg): void {
       e.emit(jmp('jsge', dst, 0, zero), jmp('jslt', dst, -4095, zero), alu64('neg', dst), ja(done));
       e.place(zero);
       e.emit(mov64(dst, 0));
+      e.place(done);
+      return;
+    }
+    case 'stackdepth':
+    case 'ustackdepth':
+    case 'caller':
+    case 'ucaller': {
+      // bpf_get_stack into scratch: the depth is the bytes written / 8; the caller is the second frame
+      const user = name === 'ustackdepth' || name === 'ucaller';
+      const depth = name.endsWith('depth');
+      const frames = depth ? 127 : 2;
+      const off = g.scratchAlloc(8 * frames);
+      g.ctxPtr(R1);
+      g.scratchPtr(R2, off);
+      e.emit(mov64(R3, 8 * frames), mov64(R4, user ? 1 << 8 : 0), call(Helper.get_stack));
+      const ok = e.newLabel('sd');
+      const done = e.newLabel('sdd');
+      e.emit(jmp('jsgt', R0, 0, ok), mov64(dst, 0), ja(done));
+      e.place(ok);
+      if (depth) e.emit(mov64(dst, R0), alu64('rsh', dst, 3));
+      else {
+        e.emit(mov64(dst, 0), jmp('jslt', R0, 16, done));
+        g.scratchPtr(dst, off);
+        e.emit(ldx(8, dst, dst, 8));
+      }
       e.place(done);
       return;
     }
