@@ -1,6 +1,6 @@
 // Probe contexts of the profile, pid, proc and sched providers: program types, arg0..argN, and the
 // filters that keep only the firings a probe stands for (proc:::exit of the last thread, ...).
-import { R0, R1, R2, R3, R10, alu32, alu64, call, ja, jmp, ldx, mov64, st, type Reg } from '../asm/insn.js';
+import { R0, R1, R2, R3, R10, alu32, alu64, call, ja, jmp, ldImm64, ldx, mov64, st, type Reg } from '../asm/insn.js';
 import { Helper } from '../asm/helpers.js';
 import { ProgType } from '../sys/bpf.js';
 import type { AttachPoint } from '../probes/probe.js';
@@ -83,18 +83,64 @@ export function profileContext(arch = process.arch): ProbeContext {
 }
 
 /**
+ * Where the guard of a -c target keeps what it reads: the prologue runs it before any clause, and this
+ * slot of the fixed frame (gen.ts Slot.loadTmp, for loads from kernel memory) is free then.
+ */
+const GUARD_SLOT = -64;
+
+/** Offsets of current->mm->exe_file->f_inode->i_ino, from BTF; undefined when a member is unknown. */
+function exeInodePath(types: KernelTypes | undefined): number[] | undefined {
+  if (!types) return undefined;
+  try {
+    const task = types.task();
+    const steps: [DType | undefined, string][] = [
+      [task, 'mm'], [types.named('struct mm_struct'), 'exe_file'], [types.named('struct file'), 'f_inode'],
+      [types.named('struct inode'), 'i_ino'],
+    ];
+    const out: number[] = [];
+    for (const [t, name] of steps) {
+      const m = t ? types.member(t, name) : undefined;
+      if (!m) return undefined;
+      out.push(m.offset);
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Jumps to `skip` unless current->mm->exe_file->f_inode->i_ino == ino (any failed read skips too). */
+function exeInodeGuard(e: Emitter, offsets: number[], ino: bigint, skip: string): void {
+  e.emit(call(Helper.get_current_task));
+  offsets.forEach((off, i) => {
+    e.emit(mov64(R3, R0), alu64('add', R3, off), mov64(R1, R10), alu64('add', R1, GUARD_SLOT), mov64(R2, 8));
+    e.emit(call(Helper.probe_read_kernel), jmp('jne', R0, 0, skip), ldx(8, R0, R10, GUARD_SLOT));
+    if (i < offsets.length - 1) e.emit(jmp('jeq', R0, 0, skip));
+  });
+  e.emit(ldImm64(R1, ino), jmp('jne', R0, R1, skip));
+}
+
+/**
  * pid provider entry and return: kprobe-type programs on uprobes, whose context is the user registers.
  * Entry: arg0..arg5 are the integer argument registers (later arguments read as 0). Return: arg1 is
  * the return value; arg0, DTrace's offset of the returning instruction, is -1 (a uretprobe fires in the
  * caller, where that is no longer known).
  */
-export function uprobeContext(ret: boolean, pid: number, arch = process.arch): ProbeContext {
+export function uprobeContext(
+  a: { ret: boolean; pid: number; execIno?: bigint }, types?: KernelTypes, arch = process.arch,
+): ProbeContext {
   const regs = regsLayout(arch);
+  const { ret, pid } = a;
+  const exe = a.execIno !== undefined ? exeInodePath(types) : undefined;
   return {
     progType: ProgType.KPROBE,
     // The perf event already filters by process; this keeps the probe to `pid` whatever the kernel does
-    // with shared breakpoints (e.g. in a child that inherited the breakpoint by fork).
-    guard: (e, skip) => e.emit(call(Helper.get_current_pid_tgid), alu64('rsh', R0, 32), jmp('jne', R0, pid, skip)),
+    // with shared breakpoints (e.g. in a child that inherited the breakpoint by fork). A -c command's
+    // probes also wait for its exec: the shell holding it at the gate maps the same libc.
+    guard: (e, skip) => {
+      e.emit(call(Helper.get_current_pid_tgid), alu64('rsh', R0, 32), jmp('jne', R0, pid, skip));
+      if (exe && a.execIno !== undefined) exeInodeGuard(e, exe, a.execIno, skip);
+    },
     argTypes: ret ? [int64, int64] : regs.args.map(() => int64),
     loadArg: (e, n, dst) => {
       if (ret) {

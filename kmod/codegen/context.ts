@@ -111,7 +111,7 @@ export function probeContext(probe: Probe, types?: KernelTypes): ProbeContext {
     case 'profile':
       return profileContext();
     case 'uprobe':
-      return uprobeContext(a.ret, a.pid);
+      return uprobeContext(a, types);
     case 'translated':
       return translatedContext(a, types);
   }

@@ -11,8 +11,11 @@ export type AttachPoint =
   | { kind: 'fbt'; func: string; module: string; ret: boolean; via?: FbtVia; group?: FbtGroup }
   /** profile-N (every online CPU) and tick-N (one CPU): a cpu-clock perf event every `periodNs`. */
   | { kind: 'profile'; tick: boolean; periodNs: bigint }
-  /** pid provider: a uprobe (uretprobe when `ret`) at `offset` in the file at `path`, for process `pid` only. */
-  | { kind: 'uprobe'; pid: number; path: string; offset: number; ret: boolean }
+  /**
+   * pid provider: a uprobe (uretprobe when `ret`) at `offset` in the file at `path`, for process `pid` only;
+   * `execIno`: a -c command not yet exec'd, whose probes fire only once it runs the executable with that inode.
+   */
+  | { kind: 'uprobe'; pid: number; path: string; offset: number; ret: boolean; execIno?: bigint }
   /**
    * proc and sched probes: a tracepoint (`raw`: a raw tracepoint by name, event = its name) whose
    * arguments and filter are DTrace's (see kmod/codegen/context-providers.ts).

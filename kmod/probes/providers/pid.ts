@@ -1,7 +1,7 @@
 // The pid provider: pidNNN:MODULE:FUNC:entry|return on uprobes, created when a description names
 // process NNN (its loaded objects, or for a -c command not yet exec'd, the objects it is about to load).
 import { spawnSync } from 'node:child_process';
-import { accessSync, closeSync, constants, openSync, readSync, realpathSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { fieldMatcher, hasGlob } from '../glob.js';
 import type { ProbeDescription } from '../describe.js';
@@ -145,14 +145,73 @@ function plannedSites(exe: string, module: string, func: string): UserFunctionSi
   return out;
 }
 
+/**
+ * The inode of the executable a registered -c target will run (its probes wait for it: the shell at the
+ * gate maps the same libc), or undefined for other processes.
+ */
+export function pendingExecInode(pid: number): bigint | undefined {
+  const exe = execTargets.get(pid);
+  if (!exe) return undefined;
+  try {
+    return statSync(plannedObjects(exe)[0].path, { bigint: true }).ino;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The sites of `module`:`func` in process `pid` (live, or about to exec a registered -c command). */
 export function pidFunctionSites(pid: number, module: string, func: string): UserFunctionSite[] {
   const planned = execTargets.get(pid);
-  if (planned) return plannedSites(planned, module, func);
+  let sites: UserFunctionSite[];
+  if (planned) sites = plannedSites(planned, module, func);
+  else {
+    try {
+      sites = resolveUserFunction(pid, module, func);
+    } catch {
+      sites = [];
+    }
+  }
+  return dropUnprobeable(sites);
+}
+
+/** x86 legacy prefixes that may precede an opcode. */
+const X86_PREFIXES = new Set([0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x66, 0x67, 0xf0, 0xf2, 0xf3]);
+
+/** True when the instruction bytes start with a LOCK prefix (among the legacy prefixes). */
+export function startsLocked(bytes: Buffer): boolean {
+  for (const b of bytes) {
+    if (b === 0xf0) return true;
+    if (!X86_PREFIXES.has(b)) return false;
+  }
+  return false;
+}
+
+/**
+ * The sites whose first instruction the kernel can put a uprobe on. x86-64 refuses LOCK-prefixed
+ * instructions (ENOTSUPP), which start some libc functions (pthread_spin_lock): like DTrace with what it
+ * cannot instrument, those functions offer no probes.
+ */
+export function dropUnprobeable(sites: UserFunctionSite[], arch = process.arch): UserFunctionSite[] {
+  if (arch !== 'x64' || !sites.length) return sites;
+  const fds = new Map<string, number | null>();
+  const buf = Buffer.alloc(8);
   try {
-    return resolveUserFunction(pid, module, func);
-  } catch {
-    return [];
+    return sites.filter((s) => {
+      let fd = fds.get(s.path);
+      if (fd === undefined) {
+        try {
+          fd = openSync(s.path, 'r');
+        } catch {
+          fd = null;
+        }
+        fds.set(s.path, fd);
+      }
+      if (fd === null) return true;
+      const n = readSync(fd, buf, 0, buf.length, s.offset);
+      return !startsLocked(buf.subarray(0, n));
+    });
+  } finally {
+    for (const fd of fds.values()) if (fd !== null) closeSync(fd);
   }
 }
 
@@ -174,12 +233,15 @@ export const pidCreator: ProbeCreator = {
     const names = NAMES.filter((n) => !nameMatch || nameMatch(n));
     if (!names.length) return none;
     const sites = pidFunctionSites(pid, desc.module, desc.func);
+    const ino = pendingExecInode(pid);
     const probes: ProbeSpec[] = [];
     for (const site of sites) {
       for (const name of names) {
         probes.push({
           provider: desc.provider, module: site.object, func: site.name, name,
-          attach: { kind: 'uprobe', pid, path: site.path, offset: site.offset, ret: name === 'return' },
+          attach: {
+            kind: 'uprobe', pid, path: site.path, offset: site.offset, ret: name === 'return', ...(ino !== undefined ? { execIno: ino } : {}),
+          },
         });
       }
     }

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { basename } from 'node:path';
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import {
   commandExecutable, forgetExecTarget, pidCreator, pidOfProvider, plannedObjects, registerExecTarget,
 } from '../../../kmod/probes/providers/pid.js';
@@ -44,7 +44,7 @@ test('pidCreator on a live process (this one): exact module renamed to the objec
     [provider, 'libc.so.6', 'malloc', 'entry'], [provider, 'libc.so.6', 'malloc', 'return'],
   ]);
   const a = r.probes[0].attach;
-  assert.ok(a.kind === 'uprobe' && a.pid === process.pid && !a.ret && a.offset > 0);
+  assert.ok(a.kind === 'uprobe' && a.pid === process.pid && !a.ret && a.offset > 0 && a.execIno === undefined);
   assert.equal(r.probes[1].attach.kind === 'uprobe' && r.probes[1].attach.ret, true);
   assert.deepEqual(r.description, { provider, module: 'libc.so.6', func: 'malloc', name: '' });
   assert.deepEqual(pidCreator.provide(parseDescription(`${provider}:libc:malloc:return`)).probes.map((p) => p.name), ['return']);
@@ -68,6 +68,7 @@ test('a -c command before exec: a.out is the command, named by its basename, and
     assert.deepEqual(r.description, { provider, module: 'ptarget', func: 'dtsh_add', name: 'entry' });
     const a = r.probes[0].attach;
     assert.ok(a.kind === 'uprobe' && a.path === exe && a.pid === fakePid);
+    assert.equal(a.execIno, statSync(exe, { bigint: true }).ino, 'its probes wait for the exec of this file');
     const globbed = pidCreator.provide(parseDescription(`${provider}::dtsh_*:entry`));
     assert.deepEqual(globbed.probes.map((p) => p.func).sort(), ['dtsh_add', 'dtsh_spin']);
     assert.equal(globbed.description, undefined, 'glob fields are matched as written');

