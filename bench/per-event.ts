@@ -1,5 +1,6 @@
 // Added cost per getppid(2) of a tracing program, dtsh next to bpftrace, measured in the same run.
 import { buildLoop, loopNs, median, startTracer, stopTracer, DTRACE } from './tools.js';
+import { nsPerRun } from './prog-time.js';
 
 export interface Tracer {
   name: string;
@@ -11,15 +12,19 @@ export interface Tracer {
  * The method of ../shared/notes/perf-anchors.md: per repetition, 3 untraced runs, attach, 3 traced
  * runs, detach, 3 untraced; added = median(traced) - mean(untraced medians). Median over reps.
  */
-export async function addedCost(tracers: Tracer[], reps = 5, n = 1_000_000): Promise<Map<string, { added: number; base: number }>> {
+export async function addedCost(tracers: Tracer[], reps = 5, n = 1_000_000): Promise<Map<string, { added: number; base: number; prog: number }>> {
   const loop = buildLoop();
   const out = new Map<string, number[]>();
+  const progs = new Map<string, number[]>();
   const bases: number[] = [];
   for (let r = 0; r < reps; r++) {
     for (const t of tracers) {
       const before = median([0, 1, 2].map(() => loopNs(loop, n)));
       const child = await startTracer(t.cmd, t.args);
       const traced = median([0, 1, 2].map(() => loopNs(loop, n)));
+      const prog = nsPerRun(child.pid!, () => loopNs(loop, n / 4));
+      if (!progs.has(t.name)) progs.set(t.name, []);
+      progs.get(t.name)!.push(prog);
       await stopTracer(child);
       const after = median([0, 1, 2].map(() => loopNs(loop, n)));
       const base = (before + after) / 2;
@@ -28,8 +33,8 @@ export async function addedCost(tracers: Tracer[], reps = 5, n = 1_000_000): Pro
       out.get(t.name)!.push(traced - base);
     }
   }
-  const res = new Map<string, { added: number; base: number }>();
-  for (const [name, xs] of out) res.set(name, { added: median(xs), base: median(bases) });
+  const res = new Map<string, { added: number; base: number; prog: number }>();
+  for (const [name, xs] of out) res.set(name, { added: median(xs), base: median(bases), prog: median(progs.get(name)!) });
   return res;
 }
 

@@ -3,6 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { addedCost, dtshTracer, bpftraceTracer } from './per-event.js';
 import { bpftrace, median, wallMs, buildLoop, DTRACE } from './tools.js';
 import { compile50, bigAggregation } from './in-process.js';
+import { queryLatency } from './query.js';
+import { startAndLoad, completion, enableLatency } from './shell.js';
+import { fbtRows, fbtRowsInVm } from './fbt.js';
 
 /** Lines printed vs events issued for a printf per getppid of a 1,000,000-call loop (-c), and drops reported. */
 function deliveredLines(bt: string | undefined): [string, string][] {
@@ -47,7 +50,7 @@ async function main(): Promise<void> {
     const tracers = [dtshTracer('syscall::getppid:entry { @ = count(); }')];
     if (bt) tracers.push(bpftraceTracer(bt, 'tracepoint:syscalls:sys_enter_getppid { @ = count(); }'));
     const res = await addedCost(tracers);
-    for (const [name, r] of res) rows.push([`added ns per getppid, ${name} (untraced ${r.base.toFixed(0)} ns)`, `${r.added.toFixed(1)} ns`]);
+    for (const [name, r] of res) rows.push([`added ns per getppid, ${name} (untraced ${r.base.toFixed(0)} ns)`, `${r.added.toFixed(1)} ns (program ${r.prog.toFixed(1)} ns/run)`]);
   }
 
   if (want('compile')) rows.push(['compile a 50-clause script (parse, check, generate), median of 9', `${compile50().toFixed(1)} ms`]);
@@ -60,14 +63,14 @@ async function main(): Promise<void> {
     ];
     const tracers = pairs.flatMap(([d, b]) => (bt ? [dtshTracer(d), bpftraceTracer(bt, b)] : [dtshTracer(d)]));
     const res = await addedCost(tracers);
-    for (const [name, r] of res) rows.push([`added ns per getppid, ${name}`, `${r.added.toFixed(1)} ns`]);
+    for (const [name, r] of res) rows.push([`added ns per getppid, ${name}`, `${r.added.toFixed(1)} ns (program ${r.prog.toFixed(1)} ns/run)`]);
   }
 
   if (want('printf')) {
     const tracers = [dtshTracer('syscall::getppid:entry { printf("%d %s\\n", pid, execname); }')];
     if (bt) tracers.push(bpftraceTracer(bt, 'tracepoint:syscalls:sys_enter_getppid { printf("%d %s\\n", pid, comm); }'));
     const res = await addedCost(tracers, 3);
-    for (const [name, r] of res) rows.push([`added ns per getppid, ${name}`, `${r.added.toFixed(1)} ns`]);
+    for (const [name, r] of res) rows.push([`added ns per getppid, ${name}`, `${r.added.toFixed(1)} ns (program ${r.prog.toFixed(1)} ns/run)`]);
     for (const d of deliveredLines(bt)) rows.push(d);
   }
 
@@ -75,6 +78,28 @@ async function main(): Promise<void> {
     const r = await bigAggregation(100000);
     rows.push([`snapshot of an aggregation with ${r.keys} keys`, `${r.snapshotMs.toFixed(0)} ms`]);
     rows.push([`print of the same aggregation (DTrace format)`, `${r.printMs.toFixed(0)} ms`]);
+  }
+
+  if (want('query')) {
+    // .query over 100,000 keys: snapshot (the query model, read from the map) + evaluate + render
+    const r = await queryLatency(100000);
+    rows.push([`.query snapshot of an aggregation with ${r.keys} keys, median of 7`, `${r.snapshotMs.toFixed(0)} ms`]);
+    for (const q of r.queries) rows.push([`.query ${q.expr} (snapshot included; evaluate+render alone)`, `${q.totalMs.toFixed(0)} ms (${q.evalMs.toFixed(0)} ms)`]);
+  }
+
+  if (want('fbt')) {
+    // fbt cannot attach on every host: measured in the VM (a stock distro kernel), see bench/fbt.ts
+    for (const r of process.env.VMLANE_GUEST === '1' ? await fbtRows() : fbtRowsInVm()) rows.push(r);
+  }
+
+  if (want('shell')) {
+    const s = startAndLoad();
+    rows.push(['dtsh start to exit on .quit (line mode), median of 5', `${s.startMs.toFixed(0)} ms`]);
+    rows.push(['.load (driver checks and the whole probe table)', `${s.loadMs.toFixed(0)} ms`]);
+    const c = completion();
+    rows.push([`probe completion index build (${'full table'})`, `${c.buildMs.toFixed(0)} ms`]);
+    rows.push(['Tab completion latency over 1,000 random prefixes, p50 / p99', `${c.p50.toFixed(2)} / ${c.p99.toFixed(2)} ms`]);
+    rows.push(['Enter on a clause to its probe attached (live session), median of 5', `${(await enableLatency()).toFixed(1)} ms`]);
   }
 
   const w = Math.max(...rows.map((r) => r[0].length));

@@ -74,7 +74,7 @@ export function loadBuiltinInt(g: Gen, name: string, dst: Reg): void {
       const off = g.scratchAlloc(8 * frames);
       g.ctxPtr(R1);
       g.scratchPtr(R2, off);
-      e.emit(mov64(R3, 8 * frames), mov64(R4, user ? 1 << 8 : 0), call(Helper.get_stack));
+      e.emit(mov64(R3, 8 * frames), mov64(R4, user ? 1 << 8 : g.ctx.stackSkip ?? 0), call(Helper.get_stack));
       const ok = e.newLabel('sd');
       const done = e.newLabel('sdd');
       e.emit(jmp('jsgt', R0, 0, ok), mov64(dst, 0), ja(done));

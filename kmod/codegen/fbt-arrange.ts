@@ -25,9 +25,6 @@ export interface ProbeWork {
 /** More probes than -x maxprobes allows. */
 export class MaxProbesError extends Error {}
 
-/** fbt probes cannot attach on this kernel at all. */
-export class FbtUnavailableError extends Error {}
-
 export interface ArrangeOptions {
   /** -x maxprobes (default DEFAULT_MAXPROBES). */
   maxprobes?: number;
@@ -60,19 +57,16 @@ export function groupProbe(members: Probe[], ret: boolean, multiLink: boolean): 
   };
 }
 
-/**
- * Applies maxprobes, then decides each fbt probe's attachment. Throws MaxProbesError, or
- * FbtUnavailableError when fbt probes are enabled on a kernel that allows none.
- */
+/** Applies maxprobes (throws MaxProbesError), then decides each fbt probe's attachment. */
 export function arrangeProbes(work: { probe: Probe; clauses: ClauseOnProbe[] }[], opts: ArrangeOptions = {}): ProbeWork[] {
   const max = opts.maxprobes ?? DEFAULT_MAXPROBES;
   if (work.length > max) throw new MaxProbesError(maxProbesMessage(work.length, max));
   const fbt = work.filter((w) => w.probe.attach.kind === 'fbt');
   if (!fbt.length) return work;
-  const support = opts.support ?? detectFbtSupport();
-  if (!support.fentry && !support.kprobes) {
-    throw new FbtUnavailableError(`cannot enable fbt probes: ${support.reason ?? 'the kernel has no kprobes and refuses fentry'}`);
-  }
+  let support = opts.support ?? detectFbtSupport();
+  // Where nothing attaches, compile as for kprobes (their programs load anywhere): -e works, and
+  // enabling fails in attachFbt with the reason.
+  if (!support.fentry && !support.kprobes) support = { ...support, kprobes: true };
 
   const groups = new Map<string, typeof fbt>();
   for (const w of fbt) {

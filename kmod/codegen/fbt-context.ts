@@ -133,6 +133,9 @@ export function fbtContext(probe: Probe, types?: KernelTypes): ProbeContext {
       progType: ProgType.TRACING,
       expectedAttachType: a.ret ? AttachType.TRACE_FEXIT : AttachType.TRACE_FENTRY,
       attachBtfId: args.sig?.funcId,
+      // bpf_get_stack starts in the program, then the trampoline: skip both, so stack() starts in the
+      // traced function as it does under kprobes
+      stackSkip: 2,
       argTypes,
       loadArg: (e, n, dst) => {
         if (a.ret) {

@@ -17,7 +17,7 @@ export function storeSpecial(g: Gen, dst: Reg, t: SpecialType, e: Expr): void {
     const pcs = user ? 16 : 8;
     if (user) em.emit(call(Helper.get_current_pid_tgid), alu64('rsh', R0, 32), stx(8, dst, 8, R0));
     g.ctxPtr(R1);
-    em.emit(mov64(R2, dst), add64(R2, pcs), mov64(R3, frames * 8), mov64(R4, user ? BPF_F_USER_STACK : 0), call(Helper.get_stack));
+    em.emit(mov64(R2, dst), add64(R2, pcs), mov64(R3, frames * 8), mov64(R4, user ? BPF_F_USER_STACK : g.ctx.stackSkip ?? 0), call(Helper.get_stack));
     const ok = em.newLabel('stk');
     em.emit(jmp('jsge', R0, 0, ok), mov64(R0, 0));
     em.place(ok);

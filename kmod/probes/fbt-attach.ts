@@ -8,6 +8,7 @@ import {
 import { SysError } from '../sys/errno.js';
 import { cString, perfEnable, perfEventOpen, perfSetBpf } from '../sys/perf.js';
 import { ambiguous, functionAddresses } from './fbt-functions.js';
+import { detectFbtSupport } from './fbt-support.js';
 import { probeName, type AttachPoint, type Probe } from './probe.js';
 
 type FbtAttach = Extract<AttachPoint, { kind: 'fbt' }>;
@@ -90,6 +91,8 @@ function closer(fds: number[]): () => void {
 /** Attaches an fbt program as compilation arranged it (kmod/codegen/fbt-arrange.ts); returns its detacher. */
 export function attachFbt(probe: Probe, progFd: number): () => void {
   const a = probe.attach as FbtAttach;
+  const s = detectFbtSupport();
+  if (!s.fentry && !s.kprobes) throw new FbtAttachError(`cannot enable fbt probes: ${s.reason ?? 'the kernel has no kprobes and refuses fentry'}`);
   if (a.via === 'fentry') {
     try {
       return closer([linkCreateTracing(progFd, a.ret ? AttachType.TRACE_FEXIT : AttachType.TRACE_FENTRY)]);

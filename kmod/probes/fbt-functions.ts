@@ -166,26 +166,21 @@ export function functionAddresses(wanted: { module: string; func: string }[], pa
   while (start < text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    // "ffffffff81234560 t name\t[module]"
-    const s1 = text.indexOf(' ', start);
-    const type = text.charCodeAt(s1 + 1) | 0x20;
-    if (type === 0x74 /* t/T */ && s1 > 0 && s1 < end) {
-      const nameStart = s1 + 3;
-      const tab = text.indexOf('\t', nameStart);
-      const nameEnd = tab >= 0 && tab < end ? tab : end;
-      const name = text.slice(nameStart, nameEnd);
-      const mod = tab >= 0 && tab < end ? text.slice(tab + 1, end).replace(/^\[|\]$/g, '') : 'vmlinux';
-      const key = `${mod}:${name}`;
-      if (want.has(key)) {
-        const addr = BigInt('0x' + text.slice(start, s1));
-        if (addr !== 0n) {
-          let l = out.get(key);
-          if (!l) out.set(key, (l = []));
-          l.push(addr);
-        }
-      }
-    }
+    // "ffffffff81234560 t name" or "ffffffffc0001000 t name\t[module]"; only text symbols (t/T)
+    const line = text.slice(start, end);
     start = end + 1;
+    const s1 = line.indexOf(' ');
+    if (s1 < 0 || (line.charCodeAt(s1 + 1) | 0x20) !== 0x74) continue;
+    const tab = line.indexOf('\t', s1 + 3);
+    const name = tab < 0 ? line.slice(s1 + 3) : line.slice(s1 + 3, tab);
+    const mod = tab < 0 ? 'vmlinux' : line.slice(tab + 1).replace(/^\[|\]$/g, '');
+    const key = `${mod}:${name}`;
+    if (!want.has(key)) continue;
+    const addr = BigInt('0x' + line.slice(0, s1));
+    if (addr === 0n) continue;
+    let l = out.get(key);
+    if (!l) out.set(key, (l = []));
+    l.push(addr);
   }
   return out;
 }

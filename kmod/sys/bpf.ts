@@ -281,7 +281,7 @@ export function progIds(): number[] {
 }
 
 /** Name and run count of a loaded program by ID (undefined if it went away). */
-export function progInfoById(id: number): { id: number; name: string; type: number } | undefined {
+export function progInfoById(id: number): { id: number; name: string; type: number; runTimeNs: bigint; runCount: bigint } | undefined {
   const a = Buffer.alloc(16);
   a.writeUInt32LE(id, 0);
   const fd = tryCall(BPF_PROG_GET_FD_BY_ID, a);
@@ -295,7 +295,9 @@ export function progInfoById(id: number): { id: number; name: string; type: numb
     if (tryCall(BPF_OBJ_GET_INFO_BY_FD, b) < 0) return undefined;
     const raw = info.subarray(64, 80);
     const end = raw.indexOf(0);
-    return { id, type: info.readUInt32LE(0), name: raw.toString('latin1', 0, end < 0 ? 16 : end) };
+    // run_time_ns and run_cnt (offsets 192 and 200 of struct bpf_prog_info) count while kernel.bpf_stats_enabled is 1
+    return { id, type: info.readUInt32LE(0), name: raw.toString('latin1', 0, end < 0 ? 16 : end),
+      runTimeNs: info.readBigUInt64LE(192), runCount: info.readBigUInt64LE(200) };
   } finally {
     close(fd);
   }

@@ -129,7 +129,6 @@ test('a clause too long for BPF\'s 16-bit jumps is refused with a DError, not an
 });
 
 test('a clause on an fbt probe compiles or is refused with a DError', {
-  todo: 'BUG: compile() throws a plain Error "fbt:vmlinux:vfs_read: kernel function tracing is not available yet"',
 }, () => {
   const c = makeCompiler();
   let outcome: string;

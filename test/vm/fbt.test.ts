@@ -99,7 +99,7 @@ test('fbt::vfs_*: (one program per group) while a workload runs, then detached, 
     'fbt::vfs_*:entry /execname == "trigger" && probefunc == "vfs_read" && arg2 == 777/ { @n[probefunc, probemod] = count(); }',
     'fbt::vfs_*:return /execname == "trigger" && probefunc == "vfs_read" && arg1 == 777/ { @r = count(); }',
   ].join('\n');
-    // (every firing costs ~0.5 ms of kprobe handling under TCG: a light workload)
+  // (every firing costs ~0.5 ms of kprobe handling under TCG: a light workload)
   const work = `${trigger()} read ${N} 777; dd if=/dev/zero of=/dev/null bs=512 count=200 2>/dev/null; sleep 2`;
   const t0 = Date.now();
   const r = run(['-q', '-n', program, '-c', `/bin/sh -c '${work}'`]);

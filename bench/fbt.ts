@@ -1,0 +1,195 @@
+// fbt figures, measured inside the VM (a stock distro kernel; this host cannot attach fbt): attach and
+// detach time of fbt::vfs_*: and fbt::: next to bpftrace's kprobe:vfs_* and kfunc:vfs_*, and the added
+// cost per vfs_read of a count() through fentry and through a kprobe, dtsh next to bpftrace.
+// `npm run bench fbt` runs this file in the VM (bench/run.ts); `node dist/bench/fbt.js` runs it here.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DTRACE, bpftrace, median, sleep } from './tools.js';
+import { ProbeTable } from '../kmod/probes/table.js';
+import { detectFbtSupport } from '../kmod/probes/fbt-support.js';
+
+export const VM = resolve('../shared/vm/run-in-vm');
+
+/** Perf events and BPF links a process holds: its attachments. */
+function attachments(pid: number): number {
+  let n = 0;
+  let fds: string[] = [];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return n;
+  }
+  for (const fd of fds) {
+    try {
+      const l = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (l.includes('perf_event') || l.includes('bpf_link') || l.includes('bpf-link')) n++;
+    } catch {
+      /* gone */
+    }
+  }
+  return n;
+}
+
+interface AttachTimes {
+  probes: number;
+  /** From the first attachment to the last (the count then stays put for a second). */
+  attachMs: number;
+  /** From SIGINT to exit. */
+  detachMs: number;
+  fds: number;
+}
+
+/** Starts a tracer, times its attaching by watching its fds, then times its exit after SIGINT. */
+async function attachDetach(cmd: string, args: string[], env: Record<string, string> = {}, probes = 0): Promise<AttachTimes> {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const exited = new Promise<void>((r) => child.on('exit', () => r()));
+  let first = 0;
+  let last = 0;
+  let count = 0;
+  const deadline = Date.now() + 30 * 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${cmd} exited early: ${err.trim().split('\n').pop()}`);
+    const n = attachments(child.pid!);
+    const now = Date.now();
+    if (n > count) {
+      if (!first) first = now;
+      count = n;
+      last = now;
+    } else if (count && now - last > 1500) break;
+    if (now > deadline) throw new Error(`${cmd} did not finish attaching`);
+    await sleep(50);
+  }
+  const t = Date.now();
+  child.kill('SIGINT');
+  await exited;
+  return { probes, attachMs: last - first, detachMs: Date.now() - t, fds: count };
+}
+
+function build(name: string): string {
+  const dir = join(tmpdir(), 'dtsh-bench');
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, name);
+  execFileSync('gcc', ['-O2', '-o', out, resolve(`bench/${name}.c`)]);
+  return out;
+}
+
+interface Tracer {
+  name: string;
+  cmd: string;
+  args: string[];
+  env?: Record<string, string>;
+}
+
+/** Waits until a tracer holds attachments and they stop growing. */
+async function startTracer(t: Tracer): Promise<ReturnType<typeof spawn>> {
+  const child = spawn(t.cmd, t.args, { stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, ...t.env } });
+  let count = 0;
+  let last = Date.now();
+  const end = Date.now() + 120000;
+  for (;;) {
+    if (child.exitCode !== null || Date.now() > end) throw new Error(`${t.name} did not attach`);
+    const n = attachments(child.pid!);
+    if (n > count) {
+      count = n;
+      last = Date.now();
+    } else if (count && Date.now() - last > 500) break;
+    await sleep(50);
+  }
+  return child;
+}
+
+/** ns per read: untraced, traced, untraced (medians of 3), per tracer and repetition; added = traced - untraced. */
+async function addedPerRead(tracers: Tracer[], reps: number, n: number): Promise<Map<string, { added: number; base: number }>> {
+  const loop = build('readloop');
+  const ns = () => Number(execFileSync(loop, [String(n)], { encoding: 'utf8' }).trim());
+  const out = new Map<string, { added: number[]; base: number[] }>();
+  for (let r = 0; r < reps; r++) {
+    for (const t of tracers) {
+      const before = median([0, 1, 2].map(ns));
+      const child = await startTracer(t);
+      const traced = median([0, 1, 2].map(ns));
+      const done = new Promise((res) => child.on('exit', res));
+      child.kill('SIGINT');
+      await done;
+      const after = median([0, 1, 2].map(ns));
+      const base = (before + after) / 2;
+      const e = out.get(t.name) ?? { added: [], base: [] };
+      e.added.push(traced - base);
+      e.base.push(base);
+      out.set(t.name, e);
+    }
+  }
+  return new Map([...out].map(([k, v]) => [k, { added: median(v.added), base: median(v.base) }]));
+}
+
+const ms = (x: number) => `${(x / 1000).toFixed(2)} s`;
+
+export async function fbtRows(): Promise<[string, string][]> {
+  const rows: [string, string][] = [];
+  const bt = bpftrace();
+  const s = detectFbtSupport();
+  rows.push(['fbt attaches here with', `${s.fentry ? 'fentry/fexit, ' : ''}${s.kprobes ? 'kprobes' : 'no kprobes'}, ${s.kprobeMulti ? 'kprobe_multi' : 'no kprobe_multi'}`]);
+  const table = new ProbeTable();
+  const vfs = table.match('fbt::vfs_*:').length;
+  const all = table.ofProvider('fbt').length;
+
+  const d = await attachDetach(process.execPath, [DTRACE, '-q', '-n', 'fbt::vfs_*: { @ = count(); }'], {}, vfs);
+  rows.push([`dtsh fbt::vfs_*: (${vfs} probes, ${d.fds} perf events + links): attach / detach`, `${ms(d.attachMs)} / ${ms(d.detachMs)}`]);
+  const ventry = table.match('fbt::vfs_*:entry').length;
+  const de = await attachDetach(process.execPath, [DTRACE, '-q', '-n', 'fbt::vfs_*:entry { @ = count(); }'], {}, ventry);
+  rows.push([`dtsh fbt::vfs_*:entry (${ventry} probes, ${de.fds} perf events + links): attach / detach`, `${ms(de.attachMs)} / ${ms(de.detachMs)}`]);
+  if (bt) {
+    for (const script of ['kprobe:vfs_* { @ = count(); }', 'kfunc:vfs_* { @ = count(); }']) {
+      try {
+        const b = await attachDetach(bt, ['-e', script], { BPFTRACE_MAX_PROBES: '100000' });
+        rows.push([`bpftrace ${script.split(' ')[0]} (${b.fds} perf events/links): attach / detach`, `${ms(b.attachMs)} / ${ms(b.detachMs)}`]);
+      } catch (e) {
+        rows.push([`bpftrace ${script.split(' ')[0]}`, `failed: ${(e as Error).message}`]);
+      }
+    }
+  } else rows.push(['bpftrace', 'not installed']);
+
+  if (s.kprobeMulti) {
+    const a = await attachDetach(process.execPath, [DTRACE, '-q', '-x', 'maxprobes=1000000', '-n', 'fbt::: { @ = count(); }'], {}, all);
+    rows.push([`dtsh fbt::: (${all} probes, kprobe_multi): attach / detach`, `${ms(a.attachMs)} / ${ms(a.detachMs)}`]);
+  } else {
+    const per = { a: d.attachMs / Math.max(1, vfs), d: d.detachMs / Math.max(1, vfs) };
+    rows.push([`dtsh fbt::: (${all} probes): not run, above maxprobes and no kprobe_multi here; one kprobe each would take`,
+      `~${ms(per.a * all)} / ~${ms(per.d * all)} (from fbt::vfs_*:)`]);
+  }
+
+  const tracers: Tracer[] = [
+    { name: "dtsh fbt::vfs_read:entry { @ = count(); } (fentry)", cmd: process.execPath, args: [DTRACE, '-q', '-n', 'fbt::vfs_read:entry { @ = count(); }'] },
+    { name: "dtsh fbt::vfs_read:entry { @ = count(); } (kprobe)", cmd: process.execPath, args: [DTRACE, '-q', '-n', 'fbt::vfs_read:entry { @ = count(); }'], env: { DTSH_FBT: 'kprobe' } },
+  ];
+  if (bt) {
+    tracers.push({ name: 'bpftrace kfunc:vfs_read { @ = count(); }', cmd: bt, args: ['-e', 'kfunc:vfs_read { @ = count(); }'] });
+    tracers.push({ name: 'bpftrace kprobe:vfs_read { @ = count(); }', cmd: bt, args: ['-e', 'kprobe:vfs_read { @ = count(); }'] });
+  }
+  const res = await addedPerRead(tracers, Number(process.env.DTSH_BENCH_REPS ?? 3), Number(process.env.DTSH_BENCH_READS ?? 200000));
+  for (const [name, r] of res) rows.push([`added ns per read(2), ${name} (untraced ${r.base.toFixed(0)} ns)`, `${r.added.toFixed(0)} ns`]);
+  return rows;
+}
+
+/** Runs this file in the VM (unless already there) and returns its rows. */
+export function fbtRowsInVm(): [string, string][] {
+  if (process.env.VMLANE_GUEST === '1') throw new Error('call fbtRows() in the guest');
+  if (!existsSync(VM)) return [['fbt (in the VM)', `skipped: ${VM} is missing`]];
+  const r = spawnSync(VM, ['-t', '1500', '--', process.execPath, 'dist/bench/fbt.js'], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const rows = r.stdout.split('\n').filter((l) => l.includes('\t')).map((l) => l.split('\t') as [string, string]);
+  if (r.status !== 0) rows.push(['fbt (in the VM)', `failed (${r.status}): ${r.stderr.trim().split('\n').pop()}`]);
+  return rows;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve('dist/bench/fbt.js')) {
+  fbtRows().then((rows) => {
+    for (const [k, v] of rows) console.log(`${k}\t${v}`);
+  }, (e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
