@@ -36,6 +36,8 @@ export interface ProbeContext {
   /** BPF_PROG_LOAD's expected_attach_type and attach_btf_id (fentry/fexit, kprobe_multi). */
   expectedAttachType?: number;
   attachBtfId?: number;
+  /** Kernel stack frames bpf_get_stack should skip (fentry/fexit: the program's and the trampoline's). */
+  stackSkip?: number;
 }
 
 function loadField(e: Emitter, f: ArgField | undefined, dst: Reg): void {
