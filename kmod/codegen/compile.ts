@@ -123,8 +123,9 @@ function compileProgram(program: Program, table: ProbeTable, opts: CompileOption
   const epids: EnabledProbe[] = [];
   // maxprobes, and how fbt probes attach (a group of them may share one program).
   const work = arrangeProbes([...byProbe.values()], { maxprobes: opts.maxprobes, support: opts.fbtSupport });
+  const errorEntry = [...byProbe.values()].find((b) => b.probe.attach.kind === 'dtrace' && b.probe.attach.which === 'ERROR');
   for (const w of work) {
-    const { program: prog, epids: e } = generateProgram(w.probe, w.clauses, sema, layout, aggs, vars, types, opts.countFirings);
+    const { program: prog, epids: e } = generateProgram(w.probe, w.clauses, sema, layout, aggs, vars, types, opts.countFirings, errorEntry);
     programs.push(prog);
     for (const x of expandGroup(w, prog, e)) epids.push(x);
   }

@@ -21,7 +21,8 @@ export class Emitter {
   private live: Val[] = [];
   private freeRegs: Reg[] = [...POOL];
 
-  constructor(reservedStack: number) {
+  /** `labelPrefix` keeps labels apart when two functions (a program and its subprogram) share one listing. */
+  constructor(reservedStack: number, private readonly labelPrefix = '') {
     this.stackTop = -reservedStack;
     this.stackLow = this.stackTop;
   }
@@ -34,7 +35,7 @@ export class Emitter {
   }
 
   newLabel(prefix = 'L'): string {
-    return `${prefix}${this.labels++}`;
+    return `${this.labelPrefix}${prefix}${this.labels++}`;
   }
 
   place(name: string): void {

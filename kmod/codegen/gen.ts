@@ -24,8 +24,10 @@ export const Slot = {
   loadTmp: -64,
   /** The speculation this clause's record goes to (speculate()), 0 for the principal buffer. */
   spec: -72,
+  /** dtrace:::ERROR's arguments (arg0..arg5), handed to the ERROR subprogram on a fault. */
+  errorArgs: -120,
 } as const;
-export const RESERVED_STACK = 72;
+export const RESERVED_STACK = 120;
 
 export interface ClauseState {
   clause: Clause;
@@ -59,8 +61,9 @@ export class Gen {
     readonly ctx: ProbeContext,
     readonly aggs: Map<string, AggPlan>,
     readonly vars: Map<string, VarPlan>,
+    labelPrefix = '',
   ) {
-    this.e = new Emitter(RESERVED_STACK);
+    this.e = new Emitter(RESERVED_STACK, labelPrefix);
   }
 
   error(msg: string, pos?: Pos): never {

@@ -35,6 +35,8 @@ export interface EnabledProbe {
   records: boolean;
   /** Offset of the u64 mask of actions taken, when some action is conditional (inside if/else). */
   maskOffset?: number;
+  /** dtrace:::ERROR runs inside this probe's program when it faults (the consumer need not run it). */
+  errorInKernel?: boolean;
 }
 
 export interface AggPlan {

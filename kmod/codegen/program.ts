@@ -3,7 +3,7 @@ import type { Clause } from '../../d/ast.js';
 import type { Sema } from '../../d/checker.js';
 import { isString } from '../../d/types.js';
 import {
-  R0, R1, R2, R3, R4, R10, alu64, atomicAdd, call, exit, ja, jmp, ldMap, ldMapValue, ldx, mov64, st, stx, add64, type Item,
+  R0, R1, R2, R3, R4, R10, alu64, atomicAdd, call, callLocal, exit, ja, jmp, ldMap, ldMapValue, ldx, mov64, st, stx, add64, type Item,
 } from '../asm/insn.js';
 import { Helper, BPF_RB_NO_WAKEUP } from '../asm/helpers.js';
 import type { Probe } from '../probes/probe.js';
@@ -26,14 +26,44 @@ export interface ClauseOnProbe {
   epid: number;
 }
 
+/** dtrace:::ERROR's clauses, generated into every program as a subprogram its faults call. */
+export interface ErrorClauses {
+  probe: Probe;
+  clauses: ClauseOnProbe[];
+}
+
+const ERROR_SUB = 'E_';
+
 /** Generates the program for one probe running `clauses` in order; returns it and its EPIDs' layouts. */
 export function generateProgram(
   probe: Probe, clauses: ClauseOnProbe[], sema: Sema, layout: Layout, aggs: Map<string, AggPlan>, vars: Map<string, VarPlan>,
   types?: KernelTypes,
   countFirings = false,
+  errors?: ErrorClauses,
 ): { program: ProgramPlan; epids: EnabledProbe[] } {
+  const main = generateFunction(probe, clauses, sema, layout, aggs, vars, types, countFirings, '', errors && errors.probe.id !== probe.id);
+  const items = main.items;
+  if (main.faults && errors && errors.probe.id !== probe.id) {
+    // ERROR fires in probe context, as in DTrace: its clauses run from the fault path, in this firing
+    const sub = generateFunction(errors.probe, errors.clauses, sema, layout, aggs, vars, types, false, ERROR_SUB, false);
+    items.push({ kind: 'label', name: `${ERROR_SUB}entry` }, ...sub.items);
+  }
+  const ctx = main.ctx;
+  const name = `dtsh_${probe.func || probe.name}`.slice(0, 15);
+  const load = ctx.expectedAttachType !== undefined ? { expectedAttachType: ctx.expectedAttachType, attachBtfId: ctx.attachBtfId } : {};
+  const epids = main.epids.map((e) => ({ ...e, errorInKernel: !!(errors && errors.probe.id !== probe.id) }));
+  return { program: { probe, items, progType: ctx.progType, name, epids: clauses.map((c) => c.epid), ...load }, epids };
+}
+
+/** One BPF function: the program itself (prefix '') or the ERROR subprogram (its labels prefixed). */
+function generateFunction(
+  probe: Probe, clauses: ClauseOnProbe[], sema: Sema, layout: Layout, aggs: Map<string, AggPlan>, vars: Map<string, VarPlan>,
+  types: KernelTypes | undefined, countFirings: boolean, prefix: string, callsError: boolean | undefined,
+): { items: Item[]; epids: EnabledProbe[]; faults: boolean; ctx: ReturnType<typeof probeContext> } {
+  const out = `${prefix}out`;
+  let faults = false;
   const ctx = probeContext(probe, types);
-  const g = new Gen(sema, probe, layout, ctx, aggs, vars);
+  const g = new Gen(sema, probe, layout, ctx, aggs, vars, prefix);
   const body = g.e;
   const epids: EnabledProbe[] = [];
 
@@ -93,9 +123,11 @@ export function generateProgram(
     }
     if (rec.records) submitRecord(g, c.epid, rec.size, rec.maskOffset, speculates);
     if (g.clause.faultUsed) {
+      faults = true;
       body.emit(ja(next));
       body.place(faultLabel);
       faultRecord(g, c.epid);
+      if (callsError) callError(g);
     }
     body.place(next);
     body.resetValues();
@@ -105,21 +137,32 @@ export function generateProgram(
   prologue.emit(stx(8, R10, Slot.ctx, R1), st(8, R10, Slot.zeroKey, 0));
   // BEGIN, END and ERROR run outside the active state (before it, after it, or while draining).
   if (probe.attach.kind !== 'dtrace') {
-    prologue.emit(ldMapValue(R1, MapName.state, 0), ldx(4, R1, R1, 0), jmp('jne', R1, State.ACTIVE, 'out'));
+    prologue.emit(ldMapValue(R1, MapName.state, 0), ldx(4, R1, R1, 0), jmp('jne', R1, State.ACTIVE, out));
   }
   // Firings of the attach point that are not this probe's (proc:::exit of a thread that is not the last).
-  ctx.guard?.(prologue, 'out');
+  ctx.guard?.(prologue, out);
   saveCookie(g, prologue);
   if (g.usesScratch || g.thisStrings.size) {
     prologue.emit(ldMap(R1, MapName.scratch), mov64(R2, R10), add64(R2, Slot.zeroKey), call(Helper.map_lookup_elem));
-    prologue.emit(jmp('jeq', R0, 0, 'out'), stx(8, R10, Slot.scratch, R0));
+    prologue.emit(jmp('jeq', R0, 0, out), stx(8, R10, Slot.scratch, R0));
   }
   for (const slot of thisInts) prologue.emit(st(8, R10, slot, 0));
   const items: Item[] = [...prologue.items, ...body.items];
-  items.push({ kind: 'label', name: 'out' }, mov64(R0, 0), exit());
-  const name = `dtsh_${probe.func || probe.name}`.slice(0, 15);
-  const load = ctx.expectedAttachType !== undefined ? { expectedAttachType: ctx.expectedAttachType, attachBtfId: ctx.attachBtfId } : {};
-  return { program: { probe, items, progType: ctx.progType, name, epids: clauses.map((c) => c.epid), ...load }, epids };
+  items.push({ kind: 'label', name: out }, mov64(R0, 0), exit());
+  return { items, epids, faults, ctx };
+}
+
+/**
+ * Calls the ERROR subprogram with DTrace's arguments, built on the stack from the fault record:
+ * arg1 = EPID, arg2 = action, arg3 = DIF offset (none: -1), arg4 = fault, arg5 = address.
+ */
+function callError(g: Gen): void {
+  const e = g.e;
+  const f = Slot.faultRec;
+  const a = Slot.errorArgs;
+  e.emit(st(8, R10, a, 0), ldx(4, R1, R10, f + 8), stx(8, R10, a + 8, R1), ldx(4, R1, R10, f + 24), stx(8, R10, a + 16, R1));
+  e.emit(st(8, R10, a + 24, -1), ldx(4, R1, R10, f + 12), stx(8, R10, a + 32, R1), ldx(8, R1, R10, f + 16), stx(8, R10, a + 40, R1));
+  e.emit(mov64(R1, R10), add64(R1, a), callLocal(`${ERROR_SUB}entry`));
 }
 
 /** Fills the record header and hands the record to the ring buffer (a failure counts as a drop). */

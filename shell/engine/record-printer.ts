@@ -188,6 +188,7 @@ export class RecordPrinter {
     const addr = buf.readBigUInt64LE(off + 16);
     const action = buf.readUInt32LE(off + 24);
     this.host.err(formatFault({ epid, probeId: p.id, provider: p.provider, module: p.module, func: p.func, name: p.name, fault, addr, action }));
-    this.host.faulted?.(epid, action, fault, addr);
+    // (programs with ERROR clauses compiled in ran them already, in the faulting firing)
+    if (!ep.errorInKernel) this.host.faulted?.(epid, action, fault, addr);
   }
 }

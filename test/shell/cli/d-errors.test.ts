@@ -71,7 +71,6 @@ test('dtrace:::ERROR fires with arg1 = EPID, arg2 = action, arg3 = -1, arg4 = fa
 
 test('dtrace:::ERROR runs in probe context, so its output comes before the later clauses\' output', {
   ...kernelTest(),
-  todo: 'BUG: ERROR clauses are run after the fact: their output comes after every other record of the firing',
 }, () => {
   const r = quiet(ERROR_PROGRAM);
   assert.equal(r.stdout, out('ERROR 2 2 -1 1 0x0', 'ERROR 3 2 -1 4 0x0', 'ERROR 4 1 -1 4 0x0', 'x=1 y=0'));
