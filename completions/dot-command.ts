@@ -2,6 +2,7 @@
 import type { ArgKind, LineContext } from './line-context.js';
 import { aggregations, commandNames, none, paths, plain, probe, program, shift, type Span } from './line-parts.js';
 import { lineIndex, shellWords } from './shell-words.js';
+import { queryExpr, watchExprStart } from './query-expr.js';
 
 /** The argument kinds of the dot-commands that take one; the caller may add or override. */
 export const DEFAULT_ARG_KINDS: Readonly<Record<string, ArgKind>> = {
@@ -11,7 +12,8 @@ export const DEFAULT_ARG_KINDS: Readonly<Record<string, ArgKind>> = {
   source: 'file',
   print: 'aggregation',
   clear: 'aggregation',
-  query: 'aggregation',
+  query: 'query',
+  watch: 'watch',
   help: 'command',
 };
 
@@ -28,6 +30,11 @@ export function dotCommand(line: string, cursor: number, lead: number, ctx: Line
   let argStart = lead + sp;
   while (argStart < cursor && /\s/.test(line[argStart])) argStart++;
   if (kind === 'program') return shift(program(line.slice(argStart, cursor), ctx), argStart);
+  if (kind === 'query') return shift(queryExpr(line.slice(argStart, cursor), ctx), argStart);
+  if (kind === 'watch') {
+    const at = watchExprStart(line.slice(argStart, cursor));
+    return at < 0 ? none(cursor) : shift(queryExpr(line.slice(argStart + at, cursor), ctx), argStart + at);
+  }
   const words = shellWords(line, cursor);
   const w = words[words.length - 1];
   const from = lineIndex(w, 0);

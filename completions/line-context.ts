@@ -3,7 +3,7 @@ import type { DNames } from './d-words.js';
 import type { ProbeIndex } from './probe-index.js';
 
 /** What a dot-command's argument is: a probe description, a D program (descriptions and clauses), ... */
-export type ArgKind = 'program' | 'probe' | 'file' | 'script' | 'aggregation' | 'command' | 'none';
+export type ArgKind = 'program' | 'probe' | 'file' | 'script' | 'aggregation' | 'command' | 'query' | 'watch' | 'none';
 
 export interface LineContext {
   /** The dot-commands (names with or without the dot, or the shell's command objects). */
@@ -12,6 +12,8 @@ export interface LineContext {
   probes?: ProbeIndex;
   /** Aggregations and variables the session's clauses have named. */
   names?: DNames;
+  /** Each aggregation's function (count, quantize, ...): which fields its entries have in a query. */
+  aggregationFns?: Readonly<Record<string, string>>;
   /** Earlier lines of an unfinished multi-line D program that this line continues. */
   pending?: string;
   /** Where relative paths start (default: process.cwd()). */

@@ -80,7 +80,7 @@ export function snapshotAggregation(plan: AggPlan, fd: number, ncpus: number, ge
 }
 
 /** Walks a hash map in batches (falling back to one key at a time where batches are unsupported). */
-function readAll(fd: number, keySize: number, valueSize: number,
+export function readAll(fd: number, keySize: number, valueSize: number,
   each: (keys: Buffer, keyOff: number, values: Buffer, valueOff: number) => void): void {
   const batch = 4096;
   const keys = Buffer.alloc(keySize * batch);

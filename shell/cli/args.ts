@@ -26,7 +26,7 @@ export interface CliArgs {
 export class UsageError extends Error {}
 
 /** Flags that take an argument (DTrace's getopt string, less the obsolete ones). */
-const WITH_ARG = new Set(['b', 'c', 'D', 'I', 'L', 'o', 'p', 's', 'U', 'x', 'X', 'P', 'm', 'f', 'n', 'i']);
+const WITH_ARG = new Set(['b', 'c', 'D', 'I', 'L', 'o', 'p', 's', 'U', 'x', 'X', 'P', 'm', 'f', 'n', 'i', 'O']);
 const FLAGS = new Set(['a', 'A', 'C', 'e', 'F', 'G', 'h', 'H', 'l', 'q', 'S', 'v', 'V', 'w', 'Z']);
 
 export function parseArgs(argv: string[]): CliArgs {
@@ -103,6 +103,10 @@ function take(a: CliArgs, c: string, v: string): void {
     }
     case 'o':
       a.output = v;
+      return;
+    case 'O':
+      // -O FORMAT: dtsh's spelling of -x oformat=FORMAT (json, json-doc, text)
+      a.xopts.push(['oformat', v]);
       return;
     default:
       throw new UsageError(`option -${c} is not supported`);

@@ -20,6 +20,10 @@ export interface ShellContext {
   /** Runs one shell line (for .source and pasted sessions). */
   runLine(line: string): Promise<void>;
   commands: readonly Command[];
+  /** The running `.watch`: stopped by `.watch` alone, by Ctrl-C in the terminal UI, and when the session ends. */
+  watch?: { stop(): void };
+  /** Set by the terminal UI: shows text in its live region (`.watch` redraws there); undefined clears it. */
+  showLive?(text: string | undefined): void;
 }
 
 export interface Command {

@@ -6,6 +6,8 @@ import { probeCommand } from './probe.js';
 import { enabledCommand } from './enabled.js';
 import { disableCommand, enableCommand, stopCommand, goCommand } from './toggle.js';
 import { printCommand, clearCommand } from './aggs.js';
+import { queryCommand } from './query.js';
+import { watchCommand } from './watch.js';
 import { setCommand } from './set.js';
 import { saveCommand, sourceCommand, historyCommand } from './files.js';
 import { helpCommand } from './help.js';
@@ -13,5 +15,5 @@ import { quitCommand } from './quit.js';
 
 export const commands: readonly Command[] = [
   loadCommand, listCommand, probeCommand, enabledCommand, disableCommand, enableCommand, stopCommand, goCommand,
-  printCommand, clearCommand, setCommand, saveCommand, sourceCommand, historyCommand, helpCommand, quitCommand,
+  printCommand, clearCommand, queryCommand, watchCommand, setCommand, saveCommand, sourceCommand, historyCommand, helpCommand, quitCommand,
 ];

@@ -67,6 +67,9 @@ const known = new Set([...boolOptions, 'bufsize', 'strsize', 'switchrate', 'stat
 /** Sets one option; throws OptionError with DTrace's reason ("Invalid option name", "Invalid value"). */
 export function setOption(o: DOptions, name: string, value: string | true): void {
   if (!known.has(name)) throw new OptionError('Invalid option name');
+  // oformat: text (or none) is DTrace's output, json one object per line, json-doc one document at exit;
+  // checked before it is recorded, so a bad value leaves the current format in place
+  if (name === 'oformat' && (value === true || !['text', 'none', 'json', 'json-doc'].includes(value))) throw new OptionError('Invalid value');
   o.raw.set(name, value);
   const str = value === true ? '' : value;
   if (boolOptions.has(name)) {

@@ -11,6 +11,7 @@ import { truncAggregation } from '../../kmod/consumer/aggregation-sort.js';
 import { formatAggregations, formatPrinta, type AggFormatOptions } from '../format/aggregation.js';
 import { cpuDropMessage, statusDropMessage } from '../format/trace.js';
 import { RecordPrinter, type PrinterHost } from './record-printer.js';
+import { JsonOutput, oformatOf } from './json-output.js';
 import type { DOptions } from './options.js';
 
 export interface Output {
@@ -24,6 +25,8 @@ export class TraceRun implements PrinterHost {
   readonly aggs = new Map<string, AggPlan>();
   private aggenBytes = 8;
   private printer: RecordPrinter;
+  /** The printer under -O json / oformat=json (chosen at each drain: the shell may .set it while tracing). */
+  private json: JsonOutput;
   private pending: string[] = [];
   private pendingBytes = 0;
   private timer?: NodeJS.Timeout;
@@ -43,17 +46,20 @@ export class TraceRun implements PrinterHost {
   constructor(readonly compiled: CompiledProgram | undefined, private opts: DOptions, private io: Output, target?: number) {
     this.session = new Session(compiled);
     // the printer reads the options live: the shell may change them (.set quiet) while tracing
-    this.printer = new RecordPrinter(undefined, this, {
+    const popts = {
       get quiet() { return opts.quiet; },
       get strsize() { return opts.strsize; },
       get stackindent() { return opts.stackindent; },
       target,
-    });
+    };
+    this.printer = new RecordPrinter(undefined, this, popts);
+    this.json = new JsonOutput(this, popts, () => oformatOf(opts));
     this.done = new Promise((r) => (this.resolveDone = r));
   }
 
   private learn(compiled: CompiledProgram): void {
     this.printer.add(compiled);
+    this.json.add(compiled);
     for (const [name, plan] of compiled.aggs) this.aggs.set(name, plan);
     const aggen = compiled.maps.find((m) => m.name === MapName.aggen);
     if (aggen) this.aggenBytes = aggen.spec.valueSize;
@@ -139,7 +145,7 @@ export class TraceRun implements PrinterHost {
   /** Ctrl-C: stop as exit(0) would, after dtrace's cosmetic newline (g_newline). */
   interrupt(): void {
     if (this.stopped) return;
-    this.out('\n');
+    if (oformatOf(this.opts) === 'text') this.out('\n');
     this.exit(0);
   }
 
@@ -177,7 +183,8 @@ export class TraceRun implements PrinterHost {
 
   /** Drains the ring buffer until it is empty. */
   drain(): void {
-    const sink = (buf: Buffer, off: number, len: number) => this.out(this.printer.record(buf, off, len));
+    const printer = oformatOf(this.opts) === 'text' ? this.printer : this.json;
+    const sink = (buf: Buffer, off: number, len: number) => this.out(printer.record(buf, off, len));
     while (this.session.drain(sink, 65536) > 0) {
       /* keep going while records arrive */
     }
@@ -190,13 +197,19 @@ export class TraceRun implements PrinterHost {
     now.forEach((cpu, c) => {
       const seen = this.seenCounters[c] ?? [];
       const d = cpu[Counter.DROPS] - (seen[Counter.DROPS] ?? 0n);
-      if (d > 0n) this.err(cpuDropMessage(c, d));
+      if (d > 0n) this.dropped('buffer', d, cpuDropMessage(c, d), c);
       const a = cpu[Counter.AGGDROPS] - (seen[Counter.AGGDROPS] ?? 0n);
-      if (a > 0n) this.err(cpuDropMessage(c, a, true));
+      if (a > 0n) this.dropped('aggregation', a, cpuDropMessage(c, a, true), c);
       dyn += cpu[Counter.DYNDROPS] - (seen[Counter.DYNDROPS] ?? 0n);
     });
-    if (dyn > 0n) this.err(statusDropMessage('dynamic', dyn));
+    if (dyn > 0n) this.dropped('dynamic', dyn, statusDropMessage('dynamic', dyn));
     this.seenCounters = now;
+  }
+
+  /** A drop report: DTrace's message on standard error, and an event in JSON output. */
+  private dropped(kind: 'buffer' | 'aggregation' | 'dynamic', n: bigint, message: string, cpu?: number): void {
+    this.err(message);
+    if (oformatOf(this.opts) !== 'text') this.out(this.json.drop(kind, n, message, cpu));
   }
 
   /** Stops tracing: detaches, drains, runs END, prints the aggregations; resolves `done`. Idempotent. */
@@ -213,7 +226,9 @@ export class TraceRun implements PrinterHost {
       this.drain();
       void exitedEarly;
       this.reportDrops();
-      this.out('\n' + formatAggregations(this.snapshotAll().filter((a) => !this.printed.has(a.name)), this.aggOptions()));
+      const left = this.snapshotAll().filter((a) => !this.printed.has(a.name));
+      if (oformatOf(this.opts) === 'text') this.out('\n' + formatAggregations(left, this.aggOptions()));
+      else this.out(this.json.end(left, this.session.counters(), this.exitStatus ?? 0));
       this.flush();
     } finally {
       this.session.close();
@@ -241,6 +256,13 @@ export class TraceRun implements PrinterHost {
 
   snapshotAll(): Aggregation[] {
     return [...this.aggs.keys()].map((n) => this.snapshot(n));
+  }
+
+  /** Where an aggregation lives and its current generation and normalization: for readers that decode its map themselves (.query). */
+  aggSource(name: string): { plan: AggPlan; fd: number; ncpus: number; gen: bigint; normal?: bigint } | undefined {
+    const plan = this.aggs.get(name);
+    if (!plan) return undefined;
+    return { plan, fd: this.session.fd(plan.map), ncpus: this.session.ncpus, gen: this.generation(plan.id), normal: this.normals.get(name) };
   }
 
   printa(format: string | undefined, aggs: string[]): string {

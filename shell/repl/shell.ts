@@ -130,6 +130,7 @@ export class Shell {
 
   /** Ends the session: disables everything, runs END and prints the aggregations left. */
   async close(): Promise<void> {
+    this.ctx.watch?.stop();
     await this.flush();
     await this.ctx.live?.close();
   }

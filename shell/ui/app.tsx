@@ -32,6 +32,14 @@ export function App({ shell, output, history, appendHistory, theme, onExit }: Ap
   const [hints, setHints] = useState<string[]>([]);
   const [status, setStatus] = useState<Status>({ enabled: [], paused: false });
   const [busy, setBusy] = useState(false);
+  // .watch: the command draws its latest result in the live region through ctx.showLive
+  const [watchText, setWatchText] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    shell.ctx.showLive = (t) => setWatchText(t === undefined ? undefined : t.replace(/\n$/, ''));
+    return () => {
+      shell.ctx.showLive = undefined;
+    };
+  }, [shell]);
   const index = useRef<{ table: unknown; index: ProbeIndex } | undefined>(undefined);
 
   // Output streams in while the user types: finished lines move to <Static> every 50 ms.
@@ -91,6 +99,7 @@ export function App({ shell, output, history, appendHistory, theme, onExit }: Ap
       commands: ctx.commands,
       probes: index.current?.index,
       names: { aggregations: ctx.live?.aggregationNames() ?? [] },
+      aggregationFns: Object.fromEntries([...(ctx.live?.running?.aggs ?? [])].map(([n, p]) => [n, p.fn])),
       cwd: ctx.cwd,
       limit: 50,
     });
@@ -123,7 +132,11 @@ export function App({ shell, output, history, appendHistory, theme, onExit }: Ap
     }
     if (key.ctrl && input === 'c') {
       // Ctrl-C never ends the shell: it drops the line being typed, or pauses the running trace.
-      if (editor.text || shell.continuing) {
+      if (!editor.text && shell.ctx.watch) {
+        // .watch runs until Ctrl-C
+        shell.ctx.watch.stop();
+        output.lines.push(theme.dim('^C  .watch stopped'));
+      } else if (editor.text || shell.continuing) {
         shell.cancelPending();
         setEditor(emptyEditor(history.length));
         output.lines.push(theme.dim('^C'));
@@ -153,6 +166,7 @@ export function App({ shell, output, history, appendHistory, theme, onExit }: Ap
     <>
       <Static items={done}>{(l) => <Text key={l.key}>{l.text}</Text>}</Static>
       <Box flexDirection="column">
+        {watchText !== undefined && <Text>{watchText}</Text>}
         {live.length > 0 && (
           <Text>
             {theme.dim(status.paused ? 'paused ' : 'tracing ')}
