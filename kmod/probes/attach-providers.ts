@@ -55,12 +55,14 @@ function closer(fds: number[]): () => void {
 }
 
 /**
- * profile-N: a cpu-clock event on every online CPU; tick-N: one, on a CPU chosen at random (DTrace's
+ * profile-N: a cpu-clock event on every online CPU; tick-N: one, on the first online CPU (DTrace's
  * tick may fire on any one CPU). Each fires every `periodNs` nanoseconds of that CPU's clock, idle or not.
  */
 export function attachProfile(a: Extract<AttachPoint, { kind: 'profile' }>, progFd: number): () => void {
   const cpus = onlineCpus();
-  const chosen = a.tick ? [cpus[Math.floor(Math.random() * cpus.length)]] : cpus;
+  // tick: the first online CPU. (Sampling cpu-clock events of an idle CPU were seen not to fire here,
+  // while the first CPU, which keeps the kernel's timekeeping, always does.)
+  const chosen = a.tick ? [cpus[0]] : cpus;
   const specs = chosen.map((cpu) => ({
     type: PERF_TYPE_SOFTWARE, config: BigInt(PERF_COUNT_SW_CPU_CLOCK), sample: a.periodNs, pid: -1, cpu,
   }));
