@@ -49,14 +49,15 @@ function perCpuWords(values: Buffer, base: number, ncpus: number, words: number,
 }
 
 /** Reads every entry of an aggregation's map and merges the per-CPU values. */
-export function snapshotAggregation(plan: AggPlan, fd: number, ncpus: number, gen = 0n): Aggregation {
+/** `percpu` keeps each CPU's value too (the aggpercpu option). */
+export function snapshotAggregation(plan: AggPlan, fd: number, ncpus: number, gen = 0n, percpu = false): Aggregation {
   const params = aggParams(plan.fn, plan.params);
   const words = plan.valueSize / 8 - 1;
   const entries: AggEntry[] = [];
   const stride = (words + 1) * 8;
   const additive = plan.fn === 'count' || plan.fn === 'sum';
   const push = (keyBuf: Buffer, keyBase: number, values: Buffer, valueBase: number) => {
-    if (additive && plan.keys.length) {
+    if (additive && plan.keys.length && !percpu) {
       // count() and sum(): one word per CPU, added straight away (the common case, and the big one)
       let total = 0n;
       for (let c = 0, at = valueBase; c < ncpus; c++, at += stride) {
@@ -68,7 +69,9 @@ export function snapshotAggregation(plan: AggPlan, fd: number, ncpus: number, ge
     const perCpu = perCpuWords(values, valueBase, ncpus, words, gen);
     // a keyless aggregation exists once something updated it (a cleared one shows as zero)
     if (plan.keys.length === 0 && perCpu.every((w) => w.every((x) => x === 0n)) && gen === 0n) return;
-    entries.push({ keys: plan.keys.map((f) => decodeKeyField(keyBuf, keyBase, f)), value: mergePerCpu(plan.fn, perCpu, params) });
+    const entry: AggEntry = { keys: plan.keys.map((f) => decodeKeyField(keyBuf, keyBase, f)), value: mergePerCpu(plan.fn, perCpu, params) };
+    if (percpu) entry.percpu = perCpu.map((w, cpu) => ({ cpu, value: mergePerCpu(plan.fn, [w], params) }));
+    entries.push(entry);
   };
   if (plan.keys.length === 0) {
     const v = Buffer.alloc(plan.valueSize * ncpus);

@@ -248,7 +248,7 @@ export class TraceRun implements PrinterHost {
   snapshot(name: string): Aggregation {
     const plan = this.aggs.get(name);
     if (!plan) throw new Error(`no aggregation @${name}`);
-    const agg = snapshotAggregation(plan, this.session.fd(plan.map), this.session.ncpus, this.generation(plan.id));
+    const agg = snapshotAggregation(plan, this.session.fd(plan.map), this.session.ncpus, this.generation(plan.id), this.opts.aggpercpu);
     const normal = this.normals.get(name);
     if (normal !== undefined) agg.normal = normal;
     return agg;

@@ -102,3 +102,21 @@ test('a full aggregation map counts its drops and dtrace reports them', kernelTe
   const drops = [...e.stderr.matchAll(/(\d+) aggregation drops?/g)].reduce((n, m) => n + Number(m[1]), 0);
   assert.equal(keys + drops, 3000);
 });
+
+test('aggsortkey, aggsortrev, aggsortpos and aggpercpu change the exit print as in DTrace', kernelTest(), () => {
+  const body = '@["b"] = sum(1); @["a"] = sum(3); @["c"] = sum(2);';
+  const line = (s: string, val: number) => `  ${s.padEnd(50)}${v(val)}`;
+  assert.equal(begin(body, ['-x', 'aggsortkey']), ['', line('a', 3), line('b', 1), line('c', 2), ''].join('\n'));
+  assert.equal(begin(body, ['-x', 'aggsortrev']), ['', line('a', 3), line('c', 2), line('b', 1), ''].join('\n'));
+  assert.equal(begin(body, ['-x', 'aggsortkey', '-x', 'aggsortrev']), ['', line('c', 2), line('b', 1), line('a', 3), ''].join('\n'));
+  // printa of two aggregations sorted by the second one's values (aggsortpos=1)
+  const two = begin('@x["p"] = sum(1); @x["q"] = sum(2); @y["p"] = sum(20); @y["q"] = sum(10); printa("%s %@d %@d\\n", @x, @y);',
+    ['-x', 'aggsortpos=1']);
+  assert.equal(two, 'q 2 10\np 1 20\n\n');
+  // aggpercpu: a line per CPU after each value; BEGIN runs on one CPU, so one of them holds it all
+  const per = begin('@n = count(); @n = count();', ['-x', 'aggpercpu']).split('\n');
+  assert.equal(per[1], v(2));
+  const cpus = per.slice(2).filter((l) => /^ {4}\[CPU \d+\]/.test(l));
+  assert.ok(cpus.length >= 1);
+  assert.deepEqual(cpus.map((l) => /(\d+)$/.exec(l)![1]).map(Number).sort((a, b) => b - a)[0], 2);
+});
