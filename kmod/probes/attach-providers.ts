@@ -1,4 +1,5 @@
 // Attaching profile/tick (cpu-clock perf events), pid (uprobes) and proc/sched (tracepoints) programs.
+import { readPmu } from './pmu.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { closeFd, rawTracepointOpen } from '../sys/bpf.js';
@@ -73,20 +74,9 @@ const UPROBE_PMU = '/sys/bus/event_source/devices/uprobe';
 
 /** The uprobe PMU's perf type and the config bit that makes a uretprobe. */
 export function uprobePmu(root = UPROBE_PMU): { type: number; retBit: number } {
-  let type: number;
-  try {
-    type = Number(readFileSync(join(root, 'type'), 'utf8'));
-  } catch {
-    throw new ProviderAttachError('this kernel has no uprobe PMU (/sys/bus/event_source/devices/uprobe): pid provider probes cannot attach');
-  }
-  let retBit = 0;
-  try {
-    const m = /config:(\d+)/.exec(readFileSync(join(root, 'format', 'retprobe'), 'utf8'));
-    if (m) retBit = Number(m[1]);
-  } catch {
-    // the format file is missing on old kernels: bit 0
-  }
-  return { type, retBit };
+  const pmu = readPmu(root);
+  if (!pmu) throw new ProviderAttachError('this kernel has no uprobe PMU (/sys/bus/event_source/devices/uprobe): pid provider probes cannot attach');
+  return pmu;
 }
 
 /** A uprobe (or uretprobe) on the function's file offset, for one process only (the perf event's pid). */

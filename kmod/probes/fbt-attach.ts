@@ -1,7 +1,6 @@
 // Attaching fbt programs: fentry/fexit links, kprobes through the kprobe PMU, and a group's program on
 // all its functions (one kprobe_multi link, else one kprobe per function), each with its cookie.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readPmu } from './pmu.js';
 import {
   AttachType, closeFd, linkCreateKprobeMulti, linkCreateKprobeMultiAddrs, linkCreatePerfEvent, linkCreateTracing,
 } from '../sys/bpf.js';
@@ -20,20 +19,9 @@ const KPROBE_PMU = '/sys/bus/event_source/devices/kprobe';
 
 /** The kprobe PMU's perf type and the config bit that makes a kretprobe. */
 export function kprobePmu(root = KPROBE_PMU): { type: number; retBit: number } {
-  let type: number;
-  try {
-    type = Number(readFileSync(join(root, 'type'), 'utf8'));
-  } catch {
-    throw new FbtAttachError('this kernel has no kprobe PMU (/sys/bus/event_source/devices/kprobe): fbt probes cannot attach as kprobes');
-  }
-  let retBit = 0;
-  try {
-    const m = /config:(\d+)/.exec(readFileSync(join(root, 'format', 'retprobe'), 'utf8'));
-    if (m) retBit = Number(m[1]);
-  } catch {
-    // old kernels have no format file: bit 0
-  }
-  return { type, retBit };
+  const pmu = readPmu(root);
+  if (!pmu) throw new FbtAttachError('this kernel has no kprobe PMU (/sys/bus/event_source/devices/kprobe): fbt probes cannot attach as kprobes');
+  return pmu;
 }
 
 function why(e: unknown): string {
