@@ -68,21 +68,8 @@ export interface SessionModel {
   errors: JsonInt;
 }
 
-/** Field names of the model, for completion and documentation. */
-export const MODEL_FIELDS = {
-  top: ['aggregations', 'probes', 'drops', 'errors'],
-  aggregation: ['name', 'fn', 'params', 'entries'],
-  probe: ['id', 'description', 'clause', 'probes', 'firings', 'enabled'],
-  drops: ['buffer', 'aggregation', 'dynamic', 'speculative'],
-  bucket: ['lo', 'hi', 'count'],
-} as const;
-
-/** The fields of an entry of an aggregation of function `fn`. */
-export function entryFields(fn: string): string[] {
-  if (fn === 'quantize' || fn === 'lquantize' || fn === 'llquantize') return ['keys', 'key', 'buckets'];
-  if (fn === 'avg' || fn === 'stddev') return ['keys', 'key', 'value', 'count', 'total'];
-  return ['keys', 'key', 'value'];
-}
+/** Field names of the model (completion owns the list, being below the shell; the model's shape follows it). */
+export { QUERY_FIELDS as MODEL_FIELDS, queryEntryFields as entryFields } from '../../completions/query-expr.js';
 
 /** A key tuple as one string: "4012, bash"; stack frames joined by ";". */
 export function keyText(keys: readonly JsonKey[]): string {
