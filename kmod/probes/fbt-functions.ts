@@ -23,7 +23,8 @@ export const DENY: readonly RegExp[] = [
   /^__ftrace_invalid_address__/,
 ];
 
-export const denied = (name: string): boolean => DENY.some((r) => r.test(name));
+const DENY_ONE = new RegExp(DENY.map((r) => `(?:${r.source})`).join('|'));
+export const denied = (name: string): boolean => DENY_ONE.test(name);
 
 /** Per module (`vmlinux` for the core kernel): each traceable function and how many functions have that name. */
 export type TraceableMap = Map<string, Map<string, number>>;
@@ -90,6 +91,7 @@ function load(): Traceable {
 /** Forgets what was read (tests; after modules come and go). */
 export function clearTraceableCache(): void {
   cached = undefined;
+  traceableCache.clear();
   signatures.clear();
 }
 
@@ -98,8 +100,18 @@ export function filterKnown(): boolean {
   return load().filter !== undefined;
 }
 
-/** The names of `module`'s BTF functions that fbt lists, in BTF order. */
+const traceableCache = new Map<string, { from: number; names: string[] }>();
+
+/** The names of `module`'s BTF functions that fbt lists, in BTF order (kept: the table counts, then lists). */
 export function traceableNames(module: string, btfNames: string[]): string[] {
+  const have = traceableCache.get(module);
+  if (have && have.from === btfNames.length) return have.names;
+  const names = filterTraceable(module, btfNames);
+  traceableCache.set(module, { from: btfNames.length, names });
+  return names;
+}
+
+function filterTraceable(module: string, btfNames: string[]): string[] {
   const t = load();
   const allowed = t.filter ? t.filter.get(module) : undefined;
   if (t.filter && !allowed) return [];

@@ -66,6 +66,20 @@ export class ProbeTable {
     return out;
   }
 
+  /**
+   * Calls `cb` with every probe's fields in ID order; providers that can (fbt) give them without making
+   * probe objects, so the whole table lists quickly.
+   */
+  forEachRow(cb: (id: number, provider: string, module: string, func: string, name: string) => void): void {
+    for (let i = 0; i < this.providers.length; i++) {
+      const prov = this.providers[i];
+      if (!this.lists[i] && prov.each) {
+        prov.each(i === 0 ? 1 : this.nextIdAfter(i - 1), (id, m, f, n) => cb(id, prov.name, m, f, n));
+      } else for (const p of this.probesAt(i)) cb(p.id, p.provider, p.module, p.func, p.name);
+    }
+    for (const p of this.created) cb(p.id, p.provider, p.module, p.func, p.name);
+  }
+
   /** Calls `cb` for every probe in ID order, without building one big array. */
   forEach(cb: (p: Probe) => void): void {
     for (let i = 0; i < this.providers.length; i++) for (const p of this.probesAt(i)) cb(p);

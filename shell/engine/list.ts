@@ -28,15 +28,18 @@ export class ListingWriter {
   }
 
   add(p: Probe): void {
-    if (p.module !== this.lastMod || p.provider !== this.lastProv) {
-      this.lastProv = p.provider;
-      this.lastMod = p.module;
-      this.provMod = ` ${p.provider.padStart(10)} ${p.module.padStart(17)} `;
+    this.row(p.id, p.provider, p.module, p.func, p.name);
+  }
+
+  row(probeId: number, provider: string, module: string, func: string, name: string): void {
+    if (module !== this.lastMod || provider !== this.lastProv) {
+      this.lastProv = provider;
+      this.lastMod = module;
+      this.provMod = ` ${provider.padStart(10)} ${module.padStart(17)} `;
     }
-    const func = p.func;
-    if (this.at + 3 * (func.length + p.name.length) + 128 > CHUNK) this.flush();
+    if (this.at + 3 * (func.length + name.length) + 128 > CHUNK) this.flush();
     // the ID, right-aligned in five columns (wider IDs push the line right, as %5d does)
-    let id = p.id;
+    let id = probeId;
     let digits = 1;
     for (let x = id; x >= 10; x = Math.floor(x / 10)) digits++;
     for (let i = digits; i < 5; i++) this.buf[this.at++] = 0x20;
@@ -49,7 +52,7 @@ export class ListingWriter {
     for (let i = func.length; i < 33; i++) this.buf[this.at++] = 0x20;
     this.at += this.buf.write(func, this.at, 'utf8');
     this.buf[this.at++] = 0x20;
-    this.at += this.buf.write(p.name, this.at, 'utf8');
+    this.at += this.buf.write(name, this.at, 'utf8');
     this.buf[this.at++] = 0x0a;
     this.count++;
   }

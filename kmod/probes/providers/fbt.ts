@@ -24,43 +24,46 @@ function add(out: Probe[], id: number, module: string, names: string[]): number 
   return id;
 }
 
+/** Calls `cb` with each module's traceable function names: vmlinux first, then modules with BTF. */
+function forEachModule(cb: (module: string, names: string[]) => void): void {
+  let vmlinux;
+  try {
+    vmlinux = loadKernelBtf();
+  } catch {
+    return;
+  }
+  cb('vmlinux', traceableNames('vmlinux', vmlinux.funcNames()));
+  for (const mod of listBtfModules()) {
+    try {
+      cb(mod, traceableNames(mod, loadModuleBtf(mod).funcNames()));
+    } catch {
+      // A module whose BTF cannot be read simply offers no probes.
+    }
+  }
+}
+
 export const fbtProvider: Provider = {
   name: 'fbt',
   names: ['entry', 'return'],
   /** Two probes per traceable function, counted without building them (the probe table's IDs and .load). */
   count(): number {
-    let vmlinux;
-    try {
-      vmlinux = loadKernelBtf();
-    } catch {
-      return 0;
-    }
-    let n = 2 * traceableNames('vmlinux', vmlinux.funcNames()).length;
-    for (const mod of listBtfModules()) {
-      try {
-        n += 2 * traceableNames(mod, loadModuleBtf(mod).funcNames()).length;
-      } catch {
-        // as list(): no probes
-      }
-    }
+    let n = 0;
+    forEachModule((_, names) => (n += 2 * names.length));
     return n;
+  },
+  each(firstId: number, cb: (id: number, module: string, func: string, name: string) => void): void {
+    let id = firstId;
+    forEachModule((module, names) => {
+      for (const func of names) {
+        cb(id++, module, func, 'entry');
+        cb(id++, module, func, 'return');
+      }
+    });
   },
   list(firstId: number): Probe[] {
     const out: Probe[] = [];
-    let vmlinux;
-    try {
-      vmlinux = loadKernelBtf();
-    } catch {
-      return out;
-    }
-    let id = add(out, firstId, 'vmlinux', traceableNames('vmlinux', vmlinux.funcNames()));
-    for (const mod of listBtfModules()) {
-      try {
-        id = add(out, id, mod, traceableNames(mod, loadModuleBtf(mod).funcNames()));
-      } catch {
-        // A module whose BTF cannot be read simply offers no probes.
-      }
-    }
+    let id = firstId;
+    forEachModule((module, names) => (id = add(out, id, module, names)));
     return out;
   },
 };

@@ -9,6 +9,8 @@ export interface Provider {
   names?: readonly string[];
   /** How many probes list() would give, when that is cheaper to know than the probes themselves. */
   count?(): number;
+  /** list()'s probes as plain fields, without making objects (the 100,000-line `dtrace -l`). */
+  each?(firstId: number, cb: (id: number, module: string, func: string, name: string) => void): void;
 }
 
 /** A probe a creator offers for a description, before the table gives it an ID. */
