@@ -2,79 +2,13 @@
 // while the aggregation grows, Ctrl-C stops it (the shell stays), Tab completes inside .query.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DTSH } from '../../helpers/run.js';
+import { spawn } from 'node:child_process';
+import { Term, tmuxMissing } from '../../helpers/tmux.js';
 import { triggerPath } from '../../helpers/trigger.js';
 import { kernelTest } from '../../kernel-gate.js';
 
-const tmuxMissing = (() => {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return 'tmux is not installed';
-  }
-})();
-
-class Term {
-  private readonly name = `dtsh-watch-${process.pid}-${Math.floor(Math.random() * 1e6)}`;
-
-  constructor() {
-    const history = join(mkdtempSync(join(tmpdir(), 'dtsh-watch-')), 'history');
-    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', '160', '-y', '45',
-      `env -u NODE_TEST_CONTEXT DTSH_HISTORY=${history} ${process.execPath} ${DTSH}`]);
-  }
-
-  keys(...keys: string[]): void {
-    execFileSync('tmux', ['send-keys', '-t', this.name, ...keys]);
-  }
-
-  type(text: string): void {
-    execFileSync('tmux', ['send-keys', '-t', this.name, '-l', text]);
-  }
-
-  /** The visible screen, or with the scrollback. */
-  screen(all = true): string {
-    try {
-      return execFileSync('tmux', ['capture-pane', '-p', ...(all ? ['-S', '-'] : []), '-t', this.name], { encoding: 'utf8' });
-    } catch {
-      return '';
-    }
-  }
-
-  async waitFor(re: RegExp, ms = 20000, all = true): Promise<string> {
-    const end = Date.now() + ms;
-    for (;;) {
-      const s = this.screen(all);
-      if (re.test(s)) return s;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${re}; screen:\n${s}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
-  alive(): boolean {
-    try {
-      execFileSync('tmux', ['has-session', '-t', this.name], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  kill(): void {
-    try {
-      execFileSync('tmux', ['kill-session', '-t', this.name], { stdio: 'ignore' });
-    } catch {
-      // already gone
-    }
-  }
-}
-
 test('.watch redraws in the live region until Ctrl-C; Tab completes inside .query', { ...kernelTest(), ...(tmuxMissing ? { skip: tmuxMissing } : {}) }, async () => {
-  const t = new Term();
+  const t = new Term(160, 45);
   try {
     await t.waitFor(/dtsh>/);
     const child = spawn('/bin/sh', ['-c', `read _g; exec ${triggerPath()} pause 15 120`], { stdio: ['pipe', 'ignore', 'ignore'] });

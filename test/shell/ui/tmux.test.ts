@@ -2,81 +2,14 @@
 // being typed, Ctrl-C pausing the trace rather than ending the shell, history, Ctrl-D quitting.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DTSH } from '../../helpers/run.js';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Term, tmuxMissing } from '../../helpers/tmux.js';
 import { triggerPath } from '../../helpers/trigger.js';
 import { kernelTest } from '../../kernel-gate.js';
 
-const tmuxMissing = (() => {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return 'tmux is not installed';
-  }
-})();
-
-class Term {
-  private readonly name = `dtsh-test-${process.pid}-${Math.floor(Math.random() * 1e6)}`;
-  readonly history: string;
-
-  constructor() {
-    const dir = mkdtempSync(join(tmpdir(), 'dtsh-ui-'));
-    this.history = join(dir, 'history');
-    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', '200', '-y', '50',
-      `env -u NODE_TEST_CONTEXT DTSH_HISTORY=${this.history} ${process.execPath} ${DTSH}`]);
-  }
-
-  keys(...keys: string[]): void {
-    execFileSync('tmux', ['send-keys', '-t', this.name, ...keys]);
-  }
-
-  /** Types text literally (no key names). */
-  type(text: string): void {
-    execFileSync('tmux', ['send-keys', '-t', this.name, '-l', text]);
-  }
-
-  screen(): string {
-    try {
-      return execFileSync('tmux', ['capture-pane', '-p', '-S', '-', '-t', this.name], { encoding: 'utf8' });
-    } catch {
-      return '';
-    }
-  }
-
-  async waitFor(re: RegExp, ms = 20000): Promise<string> {
-    const end = Date.now() + ms;
-    for (;;) {
-      const s = this.screen();
-      if (re.test(s)) return s;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${re}; screen:\n${s}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
-  alive(): boolean {
-    try {
-      execFileSync('tmux', ['has-session', '-t', this.name], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  kill(): void {
-    try {
-      execFileSync('tmux', ['kill-session', '-t', this.name], { stdio: 'ignore' });
-    } catch {
-      // already gone
-    }
-  }
-}
-
 test('the terminal UI: completion, live output while typing, Ctrl-C, history, Ctrl-D', { ...kernelTest(), ...(tmuxMissing ? { skip: tmuxMissing } : {}) }, async () => {
-  const t = new Term();
+  const t = new Term(200, 50);
   try {
     await t.waitFor(/dtsh>/);
     // Tab completes a dot-command, then a probe function with its match count shown when ambiguous
