@@ -149,9 +149,15 @@ function attachMulti(probe: Probe, progFd: number): () => void {
   const symCookies: bigint[] = [];
   const addrs: bigint[] = [];
   const addrCookies: bigint[] = [];
-  targets(probes).forEach((ts, k) => {
+  const all = targets(probes);
+  // kprobe_multi resolves plain names only: module functions go by address, all looked up in one pass
+  const byName = all.flat().filter((t) => t.name?.includes(':')).map((t) => {
+    const [module, func] = t.name!.split(':');
+    return { module, func };
+  });
+  const modAddrs = byName.length ? functionAddresses(byName) : new Map<string, bigint[]>();
+  all.forEach((ts, k) => {
     for (const t of ts) {
-      // kprobe_multi resolves plain names only: module functions and ambiguous names go by address
       if (t.name !== undefined && !t.name.includes(':')) {
         syms.push(t.name);
         symCookies.push(BigInt(k));
@@ -159,8 +165,7 @@ function attachMulti(probe: Probe, progFd: number): () => void {
         addrs.push(t.addr);
         addrCookies.push(BigInt(k));
       } else {
-        const [mod, func] = t.name!.split(':');
-        const found = functionAddresses([{ module: mod, func }]).get(`${mod}:${func}`) ?? [];
+        const found = modAddrs.get(t.name!) ?? [];
         if (!found.length) fail(probes[k], 'kprobe_multi', new Error('its address is not in /proc/kallsyms'));
         for (const x of found) {
           addrs.push(x);

@@ -161,11 +161,42 @@ export function fbtSignature(module: string, func: string): FbtSignature | undef
   return sig ?? undefined;
 }
 
+/** Parses `ADDR NAME` / `ADDR NAME\t[module]` lines (kallsyms without the type, or ftrace's addrs file). */
+function eachSymbol(text: string, hasType: boolean, fn: (key: string, addr: bigint) => void): void {
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end);
+    start = end + 1;
+    const s1 = line.indexOf(' ');
+    if (s1 < 0) continue;
+    let from = s1 + 1;
+    if (hasType) {
+      // only text symbols (t/T)
+      if ((line.charCodeAt(from) | 0x20) !== 0x74) continue;
+      from += 2;
+    }
+    let sep = line.indexOf('\t', from);
+    if (sep < 0) sep = line.indexOf(' ', from);
+    const name = sep < 0 ? line.slice(from) : line.slice(from, sep);
+    const mod = sep < 0 ? 'vmlinux' : line.slice(sep + 1).trim().replace(/^\[|\]$/g, '');
+    fn(`${mod}:${name}`, BigInt('0x' + line.slice(0, s1)));
+  }
+}
+
+/** How far past a function's symbol its ftrace call site may lie (an endbr64 comes first under IBT). */
+const FTRACE_SITE_MAX = 16n;
+
 /**
  * Addresses of the kernel functions named `name` in `module` (every copy of a static name), from
- * /proc/kallsyms; empty when hidden (kptr_restrict) or absent.
+ * /proc/kallsyms; empty when hidden (kptr_restrict) or absent. Where ftrace lists its call sites
+ * (available_filter_functions_addrs, Linux 6.5+), only the copies ftrace can trace: a same-named notrace
+ * copy would make a kprobe_multi link fail whole.
  */
-export function functionAddresses(wanted: { module: string; func: string }[], path = '/proc/kallsyms'): Map<string, bigint[]> {
+export function functionAddresses(
+  wanted: { module: string; func: string }[], path = '/proc/kallsyms', ftraceAddrs = ftraceAddrsPath(),
+): Map<string, bigint[]> {
   const want = new Set(wanted.map((w) => `${w.module}:${w.func}`));
   const out = new Map<string, bigint[]>();
   let text: string;
@@ -174,25 +205,34 @@ export function functionAddresses(wanted: { module: string; func: string }[], pa
   } catch {
     return out;
   }
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    // "ffffffff81234560 t name" or "ffffffffc0001000 t name\t[module]"; only text symbols (t/T)
-    const line = text.slice(start, end);
-    start = end + 1;
-    const s1 = line.indexOf(' ');
-    if (s1 < 0 || (line.charCodeAt(s1 + 1) | 0x20) !== 0x74) continue;
-    const tab = line.indexOf('\t', s1 + 3);
-    const name = tab < 0 ? line.slice(s1 + 3) : line.slice(s1 + 3, tab);
-    const mod = tab < 0 ? 'vmlinux' : line.slice(tab + 1).replace(/^\[|\]$/g, '');
-    const key = `${mod}:${name}`;
-    if (!want.has(key)) continue;
-    const addr = BigInt('0x' + line.slice(0, s1));
-    if (addr === 0n) continue;
+  eachSymbol(text, true, (key, addr) => {
+    if (!want.has(key) || addr === 0n) return;
     let l = out.get(key);
     if (!l) out.set(key, (l = []));
     l.push(addr);
+  });
+  let sites: string | undefined;
+  try {
+    sites = ftraceAddrs ? readFileSync(ftraceAddrs, 'latin1') : undefined;
+  } catch {
+    sites = undefined;
+  }
+  if (sites === undefined) return out;
+  const traced = new Map<string, bigint[]>();
+  eachSymbol(sites, false, (key, addr) => {
+    if (!want.has(key)) return;
+    let l = traced.get(key);
+    if (!l) traced.set(key, (l = []));
+    l.push(addr);
+  });
+  for (const [key, addrs] of out) {
+    const ips = traced.get(key) ?? [];
+    out.set(key, addrs.filter((a) => ips.some((ip) => ip >= a && ip - a <= FTRACE_SITE_MAX)));
   }
   return out;
+}
+
+function ftraceAddrsPath(): string | undefined {
+  const root = tracefsRoot();
+  return root ? join(root, 'available_filter_functions_addrs') : undefined;
 }

@@ -85,6 +85,11 @@ test('maxprobes refuses bigger enablings; a kernel without fbt still gets progra
   assert.throws(() => arrangeProbes(work([probes]), { maxprobes: 59, support: ALL }),
     (e: Error) => e instanceof MaxProbesError && e.message === '60 probes exceed the maxprobes limit (59): narrow the probe description or raise it with -x maxprobes=N');
   assert.equal(arrangeProbes(work([probes]), { maxprobes: 60, support: ALL }).length, 2);
+  // without -x maxprobes the limit is on probes attached one at a time: kprobe_multi carries any number
+  assert.equal(arrangeProbes(work([probes]), { defaultMax: 59, support: ALL }).length, 2);
+  assert.throws(() => arrangeProbes(work([probes]), { defaultMax: 59, support: BOTH }),
+    (e: Error) => e instanceof MaxProbesError && e.message === '60 probes would attach one at a time (this kernel has no kprobe_multi), more than the maxprobes limit (59): narrow the probe description or raise it with -x maxprobes=N');
+  assert.equal(arrangeProbes(work([probes]), { defaultMax: 60, support: BOTH }).length, 2);
   // where nothing attaches, programs are still made (as for kprobes): -e works, enabling says why (fbt-cli.test.ts)
   assert.ok(arrangeProbes(work([probes]), { support: NONE }).every((w) => w.probe.attach.kind === 'fbt' && w.probe.attach.via === 'multi'));
 });
@@ -150,10 +155,17 @@ test('available_filter_functions, the kprobe blacklist and kallsyms are parsed a
     'ffffffff81000000 T _stext', 'ffffffff81100010 t cmask_show', 'ffffffff81200020 t cmask_show', 'ffffffff81300030 T vfs_read',
     'ffffffffc0001000 t xfs_iread\t[xfs]', 'ffffffff81400000 d cmask_show', '',
   ].join('\n'));
-  const got = functionAddresses([{ module: 'vmlinux', func: 'cmask_show' }, { module: 'xfs', func: 'xfs_iread' }], ks);
+  const wanted = [{ module: 'vmlinux', func: 'cmask_show' }, { module: 'xfs', func: 'xfs_iread' }];
+  const got = functionAddresses(wanted, ks, join(dir, 'none'));
   assert.deepEqual(got.get('vmlinux:cmask_show'), [0xffffffff81100010n, 0xffffffff81200020n]);
   assert.deepEqual(got.get('xfs:xfs_iread'), [0xffffffffc0001000n]);
   assert.equal(got.get('vmlinux:vfs_read'), undefined);
+  // where ftrace lists its call sites, a notrace copy of a name (no site within it) is left out
+  const sites = join(dir, 'addrs');
+  writeFileSync(sites, 'ffffffff81200024 cmask_show\nffffffff81300034 vfs_read\nffffffffc0001004 xfs_iread [xfs]\n');
+  const traced = functionAddresses(wanted, ks, sites);
+  assert.deepEqual(traced.get('vmlinux:cmask_show'), [0xffffffff81200020n]);
+  assert.deepEqual(traced.get('xfs:xfs_iread'), [0xffffffffc0001000n]);
 });
 
 test('fbt-context uses gen.ts\'s scratch stack slot', () => {
