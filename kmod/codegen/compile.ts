@@ -39,7 +39,7 @@ export interface CompileOptions {
   fixed?: { scratch: number; globals: number; zeros: number; aggs: number };
   /** Count each enabled probe's firings in a per-CPU map (the shell's live counters). */
   countFirings?: boolean;
-  /** -x maxprobes: enablings of more probes are refused (default DEFAULT_MAXPROBES in kmod/probes/fbt-support.ts). */
+  /** -x maxprobes: enablings of more probes are refused (unset: kmod/codegen/fbt-arrange.ts limits probes attached one at a time). */
   maxprobes?: number;
   /** How fbt probes can attach (default: what this kernel allows). */
   fbtSupport?: FbtSupport;

@@ -26,15 +26,19 @@ export interface ProbeWork {
 export class MaxProbesError extends Error {}
 
 export interface ArrangeOptions {
-  /** -x maxprobes (default DEFAULT_MAXPROBES). */
+  /** -x maxprobes, when given: the most probes one enabling may match, however they attach. */
   maxprobes?: number;
+  /** Without -x maxprobes: the most probes one enabling may attach one at a time (default DEFAULT_MAXPROBES). */
+  defaultMax?: number;
   /** What the kernel allows (default: detected). */
   support?: FbtSupport;
 }
 
-/** The message for an enabling above maxprobes. */
-export function maxProbesMessage(n: number, max: number): string {
-  return `${n} probes exceed the maxprobes limit (${max}): narrow the probe description or raise it with -x maxprobes=N`;
+/** The message for an enabling above maxprobes (`oneAtATime`: the default limit, on probes attached singly). */
+export function maxProbesMessage(n: number, max: number, oneAtATime?: { kprobeMulti: boolean }): string {
+  const what = !oneAtATime ? `${n} probes exceed the maxprobes limit (${max})`
+    : `${n} probes would attach one at a time${oneAtATime.kprobeMulti ? '' : ' (this kernel has no kprobe_multi)'}, more than the maxprobes limit (${max})`;
+  return `${what}: narrow the probe description or raise it with -x maxprobes=N`;
 }
 
 /** A copy of an fbt probe that attaches `via` (the table's probes stay as they are). */
@@ -57,10 +61,27 @@ export function groupProbe(members: Probe[], ret: boolean, multiLink: boolean): 
   };
 }
 
-/** Applies maxprobes (throws MaxProbesError), then decides each fbt probe's attachment. */
+/**
+ * Decides each fbt probe's attachment, and applies maxprobes (throws MaxProbesError): -x maxprobes limits
+ * every enabling; without it, the limit is on probes attached one at a time (a kprobe, trampoline or perf
+ * event each, costly to set up and tear down), not on those one kprobe_multi link carries.
+ */
 export function arrangeProbes(work: { probe: Probe; clauses: ClauseOnProbe[] }[], opts: ArrangeOptions = {}): ProbeWork[] {
-  const max = opts.maxprobes ?? DEFAULT_MAXPROBES;
-  if (work.length > max) throw new MaxProbesError(maxProbesMessage(work.length, max));
+  if (opts.maxprobes !== undefined && work.length > opts.maxprobes) throw new MaxProbesError(maxProbesMessage(work.length, opts.maxprobes));
+  const out = arrange(work, opts);
+  const max = opts.defaultMax ?? DEFAULT_MAXPROBES;
+  if (opts.maxprobes === undefined && work.length > max) {
+    const bulk = out.reduce((n, w) => n + (w.members && isMulti(w.probe) ? w.members.length : 0), 0);
+    if (work.length - bulk > max) {
+      throw new MaxProbesError(maxProbesMessage(work.length - bulk, max, { kprobeMulti: !!(opts.support ?? detectFbtSupport()).kprobeMulti }));
+    }
+  }
+  return out;
+}
+
+const isMulti = (p: Probe): boolean => p.attach.kind === 'fbt' && !!p.attach.group?.multiLink;
+
+function arrange(work: { probe: Probe; clauses: ClauseOnProbe[] }[], opts: ArrangeOptions): ProbeWork[] {
   const fbt = work.filter((w) => w.probe.attach.kind === 'fbt');
   if (!fbt.length) return work;
   let support = opts.support ?? detectFbtSupport();

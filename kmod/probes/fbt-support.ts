@@ -21,7 +21,7 @@ export interface FbtSupport {
 /** Enablings up to this many probes in one group use a program per probe (fentry when it can). */
 export const FENTRY_MAX_GROUP = 8;
 
-/** The default of `-x maxprobes`: enablings matching more probes are refused. */
+/** Without `-x maxprobes`: enablings that would attach more probes one at a time are refused. */
 export const DEFAULT_MAXPROBES = 20000;
 
 const KPROBE_PMU = '/sys/bus/event_source/devices/kprobe';

@@ -135,7 +135,7 @@ export function ringBytes(bufsize: number, ncpus: number): number {
   return n;
 }
 
-/** -x maxprobes: the most probes one enabling may match (undefined: the default, DEFAULT_MAXPROBES = 20000). */
+/** -x maxprobes: the most probes one enabling may match (undefined: the default, at most DEFAULT_MAXPROBES = 20000 attached one at a time; kprobe_multi carries any number). */
 export function maxprobesOf(o: DOptions): number | undefined {
   const v = o.raw.get('maxprobes');
   return typeof v === 'string' ? Number(v) : undefined;
