@@ -38,11 +38,14 @@ interface AttachTimes {
   attachMs: number;
   /** From SIGINT to exit. */
   detachMs: number;
+  /** From the start of the process to its last attachment. */
+  readyMs: number;
   fds: number;
 }
 
 /** Starts a tracer, times its attaching by watching its fds, then times its exit after SIGINT. */
 async function attachDetach(cmd: string, args: string[], env: Record<string, string> = {}, probes = 0): Promise<AttachTimes> {
+  const started = Date.now();
   const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
@@ -66,7 +69,7 @@ async function attachDetach(cmd: string, args: string[], env: Record<string, str
   const t = Date.now();
   child.kill('SIGINT');
   await exited;
-  return { probes, attachMs: last - first, detachMs: Date.now() - t, fds: count };
+  return { probes, attachMs: last - first, detachMs: Date.now() - t, readyMs: last - started, fds: count };
 }
 
 function build(name: string): string {
@@ -128,6 +131,41 @@ async function addedPerRead(tracers: Tracer[], reps: number, n: number): Promise
 
 const ms = (x: number) => `${(x / 1000).toFixed(2)} s`;
 
+/**
+ * Mass enabling where the kernel has kprobe_multi (a link carries thousands of functions, so counting
+ * attachments says little): attach = start-to-attached of the enabling minus that of one function.
+ */
+export async function massRows(): Promise<[string, string][]> {
+  const rows: [string, string][] = [];
+  const s = detectFbtSupport();
+  rows.push([`fbt attaches on ${release()} with`, `${s.fentry ? 'fentry/fexit, ' : ''}${s.kprobes ? 'kprobes' : 'no kprobes'}, ${s.kprobeMulti ? 'kprobe_multi' : 'no kprobe_multi'}`]);
+  if (!s.kprobeMulti) return rows;
+  const table = new ProbeTable();
+  const one = await attachDetach(process.execPath, [DTRACE, '-q', '-n', 'fbt::vfs_read:entry { @ = count(); }'], { DTSH_FBT: 'multi' });
+  for (const desc of ['fbt::vfs_*:', 'fbt:::']) {
+    const n = table.match(desc).length;
+    const d = await attachDetach(process.execPath, [DTRACE, '-q', '-n', `${desc} { @ = count(); }`]);
+    rows.push([`dtsh ${desc} (${n} probes, kprobe_multi): attach / detach`, `${ms(d.readyMs - one.readyMs)} / ${ms(d.detachMs)}`]);
+  }
+  const bt = bpftrace();
+  if (bt) {
+    const btOne = await attachDetach(bt, ['-e', 'kprobe:vfs_read { @ = count(); }']);
+    for (const p of ['kprobe:vfs_*', 'kprobe:*']) {
+      try {
+        const b = await attachDetach(bt, ['-e', `${p} { @ = count(); }`], { BPFTRACE_MAX_PROBES: '1000000' });
+        rows.push([`bpftrace ${p} (${b.fds} perf events/links): attach / detach`, `${ms(b.readyMs - btOne.readyMs)} / ${ms(b.detachMs)}`]);
+      } catch (e) {
+        rows.push([`bpftrace ${p}`, `failed: ${(e as Error).message}`]);
+      }
+    }
+  }
+  return rows;
+}
+
+function release(): string {
+  return `Linux ${execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim()}`;
+}
+
 export async function fbtRows(): Promise<[string, string][]> {
   const rows: [string, string][] = [];
   const bt = bpftrace();
@@ -175,18 +213,26 @@ export async function fbtRows(): Promise<[string, string][]> {
   return rows;
 }
 
-/** Runs this file in the VM (unless already there) and returns its rows. */
+/** Runs this file in the VM (unless already there): on Debian's 6.1, then the mass rows on its 6.12. */
 export function fbtRowsInVm(): [string, string][] {
   if (process.env.VMLANE_GUEST === '1') throw new Error('call fbtRows() in the guest');
   if (!existsSync(VM)) return [['fbt (in the VM)', `skipped: ${VM} is missing`]];
-  const r = spawnSync(VM, ['-t', '1500', '--', process.execPath, 'dist/bench/fbt.js'], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  const rows = r.stdout.split('\n').filter((l) => l.includes('\t')).map((l) => l.split('\t') as [string, string]);
-  if (r.status !== 0) rows.push(['fbt (in the VM)', `failed (${r.status}): ${r.stderr.trim().split('\n').pop()}`]);
-  return rows;
+  const inVm = (extra: string[], mode: string): [string, string][] => {
+    const r = spawnSync(VM, ['-t', '1500', ...extra, '-e', `DTSH_BENCH_FBT=${mode}`, '--', process.execPath, 'dist/bench/fbt.js'],
+      { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const rows = r.stdout.split('\n').filter((l) => l.includes('\t')).map((l) => l.split('\t') as [string, string]);
+    if (r.status !== 0) rows.push([`fbt (in the VM, ${mode})`, `failed (${r.status}): ${r.stderr.trim().split('\n').pop()}`]);
+    return rows;
+  };
+  const rows = inVm([], 'all');
+  const k = spawnSync('bash', ['test/vm/kernel-6.12.sh', resolve(VM, '..')], { encoding: 'utf8' });
+  if (k.status !== 0) return [...rows, ['fbt on 6.12 (in the VM)', `skipped: no kernel: ${k.stderr.trim()}`]];
+  const [kernel, initrd] = k.stdout.trim().split(' ');
+  return [...rows, ...inVm(['--kernel', kernel, '--initrd', initrd], 'mass')];
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve('dist/bench/fbt.js')) {
-  fbtRows().then((rows) => {
+  (process.env.DTSH_BENCH_FBT === 'mass' ? massRows() : fbtRows()).then((rows) => {
     for (const [k, v] of rows) console.log(`${k}\t${v}`);
   }, (e) => {
     console.error(e);
