@@ -3,7 +3,7 @@
 export interface DtraceFlag {
   flag: string;
   /** What the flag's argument is, when it takes one. */
-  arg?: 'probe' | 'provider' | 'module' | 'function' | 'id' | 'script' | 'command' | 'pid' | 'file' | 'option' | 'size';
+  arg?: 'probe' | 'provider' | 'module' | 'function' | 'id' | 'script' | 'command' | 'pid' | 'file' | 'option' | 'size' | 'format';
   help: string;
 }
 
@@ -21,6 +21,7 @@ export const DTRACE_FLAGS: readonly DtraceFlag[] = [
   { flag: '-m', arg: 'module', help: 'enable or list probes matching the specified module name' },
   { flag: '-n', arg: 'probe', help: 'enable or list probes matching the specified probe name' },
   { flag: '-o', arg: 'file', help: 'set output file' },
+  { flag: '-O', arg: 'format', help: 'set output format (json, json-doc, text)' },
   { flag: '-P', arg: 'provider', help: 'enable or list probes matching the specified provider name' },
   { flag: '-p', arg: 'pid', help: 'grab specified process-ID and cache its symbol tables' },
   { flag: '-q', help: 'set quiet mode (only output explicitly traced data)' },
@@ -38,6 +39,9 @@ export const DTRACE_OPTIONS: readonly string[] = [
   'aggpercpu', 'aggrate', 'aggsize', 'aggsortkey', 'aggsortkeypos', 'aggsortpos', 'aggsortrev', 'bufsize',
   'dynvarsize', 'maxprobes', 'oformat', 'quiet', 'strsize', 'switchrate', 'verbose',
 ];
+
+/** The formats `-O` (and `-x oformat=`) take. */
+export const OUTPUT_FORMATS: readonly string[] = ['json', 'json-doc', 'text'];
 
 /** The flag (without `-`) → its argument kind, for flags that take one. */
 export const FLAG_ARGS: ReadonlyMap<string, NonNullable<DtraceFlag['arg']>> = new Map(

@@ -1,5 +1,5 @@
 // Completion of `dtrace ...` typed at the dtsh prompt: flags, probe arguments, -x options, scripts and files.
-import { DTRACE_FLAGS, DTRACE_OPTIONS, FLAG_ARGS, type DtraceFlag } from './dtrace-flags.js';
+import { DTRACE_FLAGS, DTRACE_OPTIONS, FLAG_ARGS, OUTPUT_FORMATS, type DtraceFlag } from './dtrace-flags.js';
 import type { LineContext } from './line-context.js';
 import { none, paths, plain, probe, program, type Span } from './line-parts.js';
 import { lineIndex, type ShellWord } from './shell-words.js';
@@ -24,6 +24,8 @@ function flagArg(kind: NonNullable<DtraceFlag['arg']>, w: ShellWord, k: number, 
       return paths(text, from, ctx);
     case 'option':
       return text.includes('=') ? none(w.end) : plain(from, text, DTRACE_OPTIONS.filter((o) => o.startsWith(text)));
+    case 'format':
+      return plain(from, text, OUTPUT_FORMATS.filter((o) => o.startsWith(text)));
     default:
       return none(w.end);
   }

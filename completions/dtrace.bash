@@ -6,7 +6,7 @@
 # ${XDG_CACHE_HOME:-~/.cache}/dtsh/probes and listed again when the cache is more than a day old.
 # DTSH_DTRACE names the dtrace command to list probes with (default: the one being completed, or dtrace).
 
-_dtrace_flags='-b -C -c -e -F -f -H -h -i -l -m -n -o -P -p -q -S -s -V -v -w -x -Z'
+_dtrace_flags='-b -C -c -e -F -f -H -h -i -l -m -n -o -O -P -p -q -S -s -V -v -w -x -Z'
 _dtrace_options='aggpercpu aggrate aggsize aggsortkey aggsortkeypos aggsortpos aggsortrev bufsize dynvarsize maxprobes oformat quiet strsize switchrate verbose'
 
 # `dtrace -l` (columns "%5d %10s %17s %33s %s", right-aligned, empty fields blank) -> provider:module:function:name.
@@ -151,7 +151,7 @@ _dtrace_complete_probe() {
 _dtrace() {
   local cur prev pfx='' quoted=''
   _dtrace_words
-  local arg='' flagargs='^-[CeFHhlqSVvwZ]*[bcfimnopsxP]$'
+  local arg='' flagargs='^-[CeFHhlqSVvwZ]*[bcfimnoOpsxP]$'
   # A flag taking an argument ends the word before (`-n`, `-ln`), or starts this one (`-nsyscall::`).
   if [[ $prev =~ $flagargs ]]; then
     arg=$prev
@@ -175,6 +175,7 @@ _dtrace() {
       _dtrace_reply "${files[@]/#/$pfx}"
       compopt -o filenames -o nospace 2>/dev/null
       return 0 ;;
+    -*O) mapfile -t COMPREPLY < <(compgen -W 'json json-doc text' -- "$cur"); return 0 ;;
     -*o) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); compopt -o filenames 2>/dev/null; return 0 ;;
     -*c) mapfile -t COMPREPLY < <(compgen -c -- "$cur"); return 0 ;;
     -*p) mapfile -t COMPREPLY < <(compgen -W "$(ps -e -o pid= 2>/dev/null)" -- "$cur"); return 0 ;;

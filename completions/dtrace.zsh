@@ -142,6 +142,7 @@ _dtrace() {
     '*-m+[enable or list probes matching the specified module name]:module:_dtrace_probes 2' \
     '*-n+[enable or list probes matching the specified probe name]:probe description:_dtrace_probes 4' \
     '-o+[set output file]:output file:_files' \
+    '-O+[set output format (json, json-doc, text)]:output format:(json json-doc text)' \
     '*-P+[enable or list probes matching the specified provider name]:provider:_dtrace_probes 1' \
     '*-p+[grab specified process-ID and cache its symbol tables]:process ID:_pids' \
     '-q[set quiet mode (only output explicitly traced data)]' \

@@ -29,23 +29,29 @@ export const denied = (name: string): boolean => DENY_ONE.test(name);
 /** Per module (`vmlinux` for the core kernel): each traceable function and how many functions have that name. */
 export type TraceableMap = Map<string, Map<string, number>>;
 
-/** Parses available_filter_functions (`name` or `name [module]` per line; duplicates are separate functions). */
-export function parseFilterFunctions(text: string): TraceableMap {
-  const out: TraceableMap = new Map();
+/** Calls `fn` on each line of a big text without splitting it into an array first. */
+function eachLine(text: string, fn: (line: string) => void): void {
   let start = 0;
   while (start < text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    const line = text.slice(start, end);
+    fn(text.slice(start, end));
     start = end + 1;
-    if (!line) continue;
+  }
+}
+
+/** Parses available_filter_functions (`name` or `name [module]` per line; duplicates are separate functions). */
+export function parseFilterFunctions(text: string): TraceableMap {
+  const out: TraceableMap = new Map();
+  eachLine(text, (line) => {
+    if (!line) return;
     const sp = line.indexOf(' ');
     const name = sp < 0 ? line : line.slice(0, sp);
     const mod = sp < 0 ? 'vmlinux' : line.slice(sp + 1).replace(/^\[|\]$/g, '').trim() || 'vmlinux';
     let m = out.get(mod);
     if (!m) out.set(mod, (m = new Map()));
     m.set(name, (m.get(name) ?? 0) + 1);
-  }
+  });
   return out;
 }
 
@@ -163,18 +169,13 @@ export function fbtSignature(module: string, func: string): FbtSignature | undef
 
 /** Parses `ADDR NAME` / `ADDR NAME\t[module]` lines (kallsyms without the type, or ftrace's addrs file). */
 function eachSymbol(text: string, hasType: boolean, fn: (key: string, addr: bigint) => void): void {
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    const line = text.slice(start, end);
-    start = end + 1;
+  eachLine(text, (line) => {
     const s1 = line.indexOf(' ');
-    if (s1 < 0) continue;
+    if (s1 < 0) return;
     let from = s1 + 1;
     if (hasType) {
       // only text symbols (t/T)
-      if ((line.charCodeAt(from) | 0x20) !== 0x74) continue;
+      if ((line.charCodeAt(from) | 0x20) !== 0x74) return;
       from += 2;
     }
     let sep = line.indexOf('\t', from);
@@ -182,7 +183,7 @@ function eachSymbol(text: string, hasType: boolean, fn: (key: string, addr: bigi
     const name = sep < 0 ? line.slice(from) : line.slice(from, sep);
     const mod = sep < 0 ? 'vmlinux' : line.slice(sep + 1).trim().replace(/^\[|\]$/g, '');
     fn(`${mod}:${name}`, BigInt('0x' + line.slice(0, s1)));
-  }
+  });
 }
 
 /** How far past a function's symbol its ftrace call site may lie (an endbr64 comes first under IBT). */

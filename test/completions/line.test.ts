@@ -8,6 +8,7 @@ import { completeLine, type LineCompletion, type LineContext } from '../../compl
 import { placeAtEnd } from '../../completions/d-place.js';
 import { ProbeIndex } from '../../completions/probe-index.js';
 import { fixtureTable } from './fixture.js';
+import { DTRACE_FLAGS } from '../../completions/dtrace-flags.js';
 
 const probes = ProbeIndex.build(fixtureTable().all());
 let dir = '';
@@ -148,11 +149,13 @@ test('dtrace typed at the prompt: flags, probe arguments, options and scripts', 
   assert.equal(tab('dtrace -m fbt:ex'), 'dtrace -m fbt:ext4');
   assert.equal(tab('dtrace -f vfs_readl'), 'dtrace -f vfs_readlink');
   assert.equal(tab('dtrace -x str'), 'dtrace -x strsize');
+  assert.equal(tab('dtrace -O json-'), 'dtrace -O json-doc');
+  assert.equal(tab('dtrace -qO te'), 'dtrace -qO text');
   assert.deepEqual(texts(at('dtrace -x aggsort')), ['aggsortkey', 'aggsortkeypos', 'aggsortpos', 'aggsortrev']);
   assert.deepEqual(texts(at('dtrace -x bufsize=')), []);
   assert.deepEqual(texts(at('dtrace -s scripts/')), ['scripts/opens.d', 'scripts/reads.d']);
   assert.deepEqual(texts(at('dtrace -q')), ['-q']);
-  assert.equal(at('dtrace -').total, 23);
+  assert.equal(at('dtrace -').total, DTRACE_FLAGS.length);
   assert.deepEqual(texts(at('dtrace -n BEGIN ')), [], 'operands are not completed');
   assert.deepEqual(texts(at('dtrace -i 1')), []);
   assert.equal(tab('dtra'), 'dtrace:', 'a lone word is a probe description');

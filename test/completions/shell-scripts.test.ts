@@ -73,6 +73,8 @@ describe('dtrace.bash', { skip: has('bash') ? undefined : 'bash is not installed
   test('flags', () => {
     assert.deepEqual(words('dtrace', '-'), DTRACE_FLAGS.map((f) => f.flag));
     assert.deepEqual(words('dtrace', '-Z'), ['-Z']);
+    assert.deepEqual(words('dtrace', '-O', 'json'), ['json', 'json-doc']);
+    assert.deepEqual(words('dtrace', '-qO', 't'), ['text']);
   });
 
   test('the flag and option lists are the ones dtrace-flags.ts gives', () => {
