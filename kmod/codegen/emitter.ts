@@ -1,7 +1,7 @@
 // The code emitter: instruction list, labels, stack slots and the register pool r6-r9.
 import type { Pos } from '../../d/ast.js';
 import { DError } from '../../d/errors.js';
-import { label as mkLabel, reg, type Insn, type Item, type Reg } from '../asm/insn.js';
+import { R10, label as mkLabel, ldx, reg, stx, type Insn, type Item, type Reg } from '../asm/insn.js';
 
 /** A value held in one of the callee-saved registers r6-r9 (they survive helper calls). */
 export interface Val {
@@ -63,7 +63,7 @@ export class Emitter {
     return -this.stackLow;
   }
 
-  /** A fresh value in a register; D expressions needing more than four live values are refused. */
+  /** A fresh value in a register (binary operators spill to the stack rather than run out: expr.ts). */
   alloc(): Val {
     const r = this.freeRegs.pop();
     if (!r) throw new DError('expression is too complex', this.pos);
@@ -93,6 +93,27 @@ export class Emitter {
     v.freed = true;
     this.freeRegs.push(v.reg);
     this.live.splice(this.live.indexOf(v), 1);
+  }
+
+  /** Moves `v` out to the stack slot at `slot`, freeing its register until `reload`. */
+  spill(v: Val, slot: number): void {
+    this.emit(stx(8, R10, slot, this.r(v)));
+    this.free(v);
+  }
+
+  /** Brings a spilled `v` back into a free register (not always the one it had). */
+  reload(v: Val, slot: number): void {
+    const r = this.freeRegs.pop();
+    if (!r) throw new DError('expression is too complex', this.pos);
+    v.reg = r;
+    v.freed = false;
+    this.live.push(v);
+    this.emit(ldx(8, r, R10, slot));
+  }
+
+  /** Registers free for new values. */
+  get freeCount(): number {
+    return this.freeRegs.length;
   }
 
   /** Live values (for checks at clause boundaries). */

@@ -241,7 +241,7 @@ function binary(g: Gen, e: Extract<Expr, { kind: 'binary' }>, t: DType): Val {
   if (k === undefined && need(g, e.right) > need(g, e.left)) {
     // the heavier side first (Sethi-Ullman): C leaves the order of evaluation of operands open
     const b = evalInt(g, e.right);
-    const a = evalInt(g, e.left);
+    const a = evalSpilling(g, b, e.left);
     if (lt.kind === 'ptr' && isInt(rt) && (e.op === '+' || e.op === '-')) scale(g, b.reg, lt);
     applyArith(g, e.op, a.reg, b.reg, t);
     g.free(b);
@@ -254,12 +254,24 @@ function binary(g: Gen, e: Extract<Expr, { kind: 'binary' }>, t: DType): Val {
     normalize(g, a.reg, t);
     return a;
   }
-  const b = evalInt(g, e.right);
+  const b = evalSpilling(g, a, e.right);
   // Pointer arithmetic scales by the pointed-to size.
   if (lt.kind === 'ptr' && isInt(rt) && (e.op === '+' || e.op === '-')) scale(g, b.reg, lt);
   applyArith(g, e.op, a.reg, b.reg, t);
   g.free(b);
   return a;
+}
+
+/** Evaluates `next` while `held` stays live, `held` waiting in a stack slot when `next` needs every register. */
+function evalSpilling(g: Gen, held: Val, next: Expr): Val {
+  if (need(g, next) <= g.e.freeCount) return evalInt(g, next);
+  const mark = g.e.stackMark();
+  const slot = g.e.stackAlloc(8);
+  g.e.spill(held, slot);
+  const v = evalInt(g, next);
+  g.e.reload(held, slot);
+  g.e.stackRelease(mark);
+  return v;
 }
 
 function scale(g: Gen, r: Reg, p: DType): void {
@@ -348,6 +360,16 @@ function condAt(g: Gen, e: Expr, falseLabel: string): void {
     if (e.op === '^^') {
       // true when exactly one side is: left as 0/1, then the right side's condition decides
       const a = materialize(g, e.left);
+      if (need(g, e.right) > g.e.freeCount) {
+        // the right side needs every register: its truth as 0/1 too, then the two compared
+        const b = evalSpilling(g, a, e.right);
+        const zero = g.e.newLabel('xz');
+        g.e.emit(jmp('jeq', b.reg, 0, zero), mov64(b.reg, 1));
+        g.e.place(zero);
+        g.e.emit(jmp('jeq', a.reg, b.reg, falseLabel));
+        g.free(a, b);
+        return;
+      }
       const rightFalse = g.e.newLabel('xf');
       const done = g.e.newLabel('xd');
       evalCond(g, e.right, rightFalse);
@@ -381,7 +403,7 @@ function condAt(g: Gen, e: Expr, falseLabel: string): void {
         g.free(a);
         return;
       }
-      const b = evalInt(g, e.right);
+      const b = evalSpilling(g, a, e.right);
       g.e.emit(jmp(op, a.reg, b.reg, falseLabel));
       g.free(a, b);
       return;

@@ -144,6 +144,25 @@ test('?: nested four deep and right-nested arithmetic four deep', {
   assert.equal(r.stdout, out('three', '15'));
 });
 
+test('expressions that need more than the four value registers spill to the stack', kernelTest(), () => {
+  const [a, b, c, d, e, f] = [1, 2, 3, 4, 5, 6];
+  const sum = (a + b) * (c + d) * ((e + f) * (a + c) + (b + d) * (e + a)) + ((a + b) * (c + d) + (e + f) * (a + b)) * ((c + d) * (e + f) + (a + b) * (c + d));
+  const cmp = (a + b) * (c + d) + (e + f) * (a + c) > ((b + d) * (e + a) + (a + b) * (c + d)) * ((e + f) * (a + b) + (c + d) * (e + f)) ? 1 : 0;
+  const xor = Number(Boolean(a) !== Boolean(((a + b) * (c + d) + (e + f) * (a + c)) * ((b + d) * (e + a) + (a + f) * (c + d)) - 1));
+  const r = quiet(`
+    BEGIN
+    {
+      a = 1; b = 2; c = 3; d = 4; e = 5; f = 6;
+      printf("%d\\n", (a + b) * (c + d) * ((e + f) * (a + c) + (b + d) * (e + a)) + ((a + b) * (c + d) + (e + f) * (a + b)) * ((c + d) * (e + f) + (a + b) * (c + d)));
+      printf("%d\\n", (a + b) * (c + d) + (e + f) * (a + c) > ((b + d) * (e + a) + (a + b) * (c + d)) * ((e + f) * (a + b) + (c + d) * (e + f)) ? 1 : 0);
+      printf("%d\\n", a ^^ ((a + b) * (c + d) + (e + f) * (a + c)) * ((b + d) * (e + a) + (a + f) * (c + d)) - 1);
+      printf("%d\\n", strlen("ab") + (strlen("abc") * (strlen("abcd") + strlen("abcde") * (strlen("a") + strlen("abcdef")))));
+      exit(0);
+    }`);
+  assert.equal(r.stderr, '');
+  assert.equal(r.stdout, out(String(sum), String(cmp), String(xor), String(2 + 3 * (4 + 5 * (1 + 6)))));
+});
+
 test('if / else if / else, nested', kernelTest(), () => {
   const r = quiet(`
     syscall::getppid:entry
