@@ -35,6 +35,11 @@ export function oformatOf(o: DOptions): OFormat {
   return v === 'json' || v === 'json-doc' ? v : 'text';
 }
 
+/** Aggregations as JSON lines, `{"type":"aggregation",...}` each (at exit, and the shell's .print). */
+export function aggregationLines(aggs: Aggregation[]): string {
+  return aggs.map((a) => JSON.stringify({ type: 'aggregation', ...aggregationModel(a) }) + '\n').join('');
+}
+
 /** What the JSON printer needs from the run (TraceRun has all of it). */
 export interface JsonHost extends PrinterHost {
   snapshot(name: string): Aggregation;
@@ -227,8 +232,8 @@ export class JsonOutput {
 
   /** What the end of the trace prints: the aggregations left (NDJSON), or the whole document. */
   end(aggs: Aggregation[], counters: readonly (readonly bigint[])[], status: number): string {
+    if (this.format() !== 'json-doc') return aggregationLines(aggs);
     const models: QueryAggregation[] = aggs.map(aggregationModel);
-    if (this.format() !== 'json-doc') return models.map((m) => JSON.stringify({ type: 'aggregation', ...m }) + '\n').join('');
     const doc = {
       records: this.doc.records,
       events: this.doc.events,

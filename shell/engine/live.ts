@@ -10,6 +10,7 @@ import type { Aggregation } from '../../kmod/consumer/aggregation.js';
 import { formatAggregations, formatPrinta } from '../format/aggregation.js';
 import { defaultOptions, maxprobesOf, ringBytes, setOption, type DOptions } from './options.js';
 import { TraceRun, type Output } from './trace-run.js';
+import { aggregationLines, oformatOf } from './json-output.js';
 
 /** One enabling: the text the user gave, its clauses, and the unit running them. */
 export interface Enabling {
@@ -119,12 +120,12 @@ export class LiveSession {
   print(name?: string): string {
     if (!this.run) return '';
     this.run.drain();
-    if (name !== undefined) {
-      if (!this.run.aggs.has(name)) throw new Error(`@${name} is not an aggregation of this session`);
-      return formatPrinta(undefined, this.snapshot(name), {});
-    }
-    const all = this.snapshot();
-    return all.length ? '\n' + formatAggregations(all, {}) : '';
+    if (name !== undefined && !this.run.aggs.has(name)) throw new Error(`@${name} is not an aggregation of this session`);
+    const aggs = this.snapshot(name);
+    // under .set oformat=json (or json-doc), as the aggregations print at exit: a JSON line each
+    if (oformatOf(this.opts) !== 'text') return aggregationLines(aggs);
+    if (name !== undefined) return formatPrinta(undefined, aggs, this.run.aggOptions());
+    return aggs.length ? '\n' + formatAggregations(aggs, this.run.aggOptions()) : '';
   }
 
   clear(name?: string): void {

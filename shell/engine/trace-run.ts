@@ -236,7 +236,8 @@ export class TraceRun implements PrinterHost {
     }
   }
 
-  private aggOptions(): AggFormatOptions {
+  /** How aggregations print under the -x options (aggsortkey and the rest). */
+  aggOptions(): AggFormatOptions {
     const o = this.opts;
     return {
       aggsortkey: o.aggsortkey, aggsortrev: o.aggsortrev, aggsortpos: o.aggsortpos, aggsortkeypos: o.aggsortkeypos,

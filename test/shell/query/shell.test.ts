@@ -84,15 +84,21 @@ test('.set oformat=json: records, and the aggregations at the end, one JSON obje
   await sh.waitFor(/matched 1 probe/);
   await t.run();
   await new Promise((r) => setTimeout(r, 300));
+  sh.send('.print @n');
+  await sh.waitFor(/"type":"aggregation"/);
   sh.send('.quit');
   assert.equal(await sh.end(), 0);
   const lines = sh.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
   const records = lines.filter((l) => l.type === 'record');
   assert.equal(records.length, 5);
+  // .print prints as at exit: a JSON line an aggregation
+  const printed = lines.findIndex((l) => l.type === 'aggregation');
+  assert.ok(printed > lines.lastIndexOf(records[4]));
+  assert.deepEqual(lines[printed], lines[lines.length - 1]);
   assert.deepEqual(records[0].data, [{ action: 'printf', text: `${t.pid}\n`, args: [t.pid] }]);
   assert.equal(records[0].probe, 'syscall:vmlinux:getppid:entry');
   const aggs = lines.filter((l) => l.type === 'aggregation');
-  assert.equal(aggs.length, 1);
+  assert.equal(aggs.length, 2);
   assert.equal(aggs[0].name, 'n');
   assert.equal(aggs[0].entries[0].value, 5);
 });
