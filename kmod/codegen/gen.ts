@@ -53,6 +53,8 @@ export class Gen {
   /** Where the clause's record starts in scratch (after this-> strings). */
   recordBase = 0;
   usesScratch = false;
+  /** A clause calls strtok(): each firing starts with no string being tokenized. */
+  usesStrtok = false;
 
   constructor(
     readonly sema: Sema,

@@ -16,6 +16,7 @@ import { Layout, MapName } from './layout.js';
 import { planRecord, compileStmt } from './actions.js';
 import { evalCond } from './expr.js';
 import { bumpCounter } from './vars.js';
+import { STRTOK_MAP } from './string-tokens.js';
 import {
   Counter, ERROR_EPID, FAULT_RECORD_SIZE, RECORD_HEADER, State, type AggPlan, type EnabledProbe, type ProgramPlan, type VarPlan,
 } from './plan.js';
@@ -145,6 +146,13 @@ function generateFunction(
   if (g.usesScratch || g.thisStrings.size) {
     prologue.emit(ldMap(R1, MapName.scratch), mov64(R2, R10), add64(R2, Slot.zeroKey), call(Helper.map_lookup_elem));
     prologue.emit(jmp('jeq', R0, 0, out), stx(8, R10, Slot.scratch, R0));
+  }
+  if (g.usesStrtok) {
+    // strtok's saved position lasts one firing (DTrace keeps it in the firing's machine state)
+    const none = prologue.newLabel('tk');
+    prologue.emit(ldMap(R1, STRTOK_MAP), mov64(R2, R10), add64(R2, Slot.zeroKey), call(Helper.map_lookup_elem));
+    prologue.emit(jmp('jeq', R0, 0, none), st(8, R0, 0, 0));
+    prologue.place(none);
   }
   for (const slot of thisInts) prologue.emit(st(8, R10, slot, 0));
   const items: Item[] = [...prologue.items, ...body.items];

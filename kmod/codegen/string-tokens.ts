@@ -2,8 +2,8 @@
 // token up to the next delimiter (NULL at the end of the string), and remember where it stopped (on the
 // delimiter itself, so that a continuation with other delimiters sees it). The remembered string lives in a
 // per-CPU map of its own: strtok(s, ...) copies s there; strtok(NULL, ...) continues in it, and faults with
-// "invalid address (0x0)" when no string is being tokenized (none yet, or the last call reached its end).
-// Unlike DTrace, whose saved position lasts one probe firing, it persists on the CPU until the next strtok(s, ...).
+// "invalid address (0x0)" when no string is being tokenized (none yet in this firing, or the last call
+// reached its end). As in DTrace, the saved position lasts one probe firing: the program's prologue forgets it.
 import type { Call } from '../../d/ast.js';
 import { isString } from '../../d/types.js';
 import { R0, R1, R2, R3, R4, R5, alu64, call, ja, jmp, ldMap, ldx, mov64, st, stx } from '../asm/insn.js';
@@ -20,6 +20,7 @@ export function strtok(g: Gen, c: Call): StrVal {
   const n = g.sema.strsize;
   const e = g.e;
   if (!g.layout.extraMaps.some((m) => m.name === STRTOK_MAP)) g.layout.addPerCpuArray(STRTOK_MAP, 8 + ((n + 7) & ~7));
+  g.usesStrtok = true;
   const out = area(g, n);
   const tokmap = area(g, 32);
   const v = area(g, 32);

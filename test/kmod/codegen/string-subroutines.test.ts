@@ -232,6 +232,18 @@ test('strtok(NULL, ...) with nothing to continue, and a NULL used as a string, a
   assert.deepEqual(r.errors, new Array(5).fill('invalid address (0x0) in action #1'));
 });
 
+test('strtok\'s saved position lasts one probe firing, as in DTrace', kernelTest(), () => {
+  const r = dtrace(['-q', '-n', `
+    syscall::getppid:entry /pid == $target && n == 0/ { printf("%s\\n", strtok("a,b,c", ",")); }
+    syscall::getppid:entry /pid == $target && n == 0/ { printf("%s\\n", strtok(NULL, ",")); }
+    syscall::getppid:entry /pid == $target && n == 1/ { printf("%s\\n", strtok(NULL, ",")); }
+    syscall::getppid:entry /pid == $target/ { n++; }`, '-c', `${triggerPath()} getppid 2`]);
+  assert.equal(r.status, 0, r.stderr);
+  // across clauses of one firing the position goes on; the next firing starts with none
+  assert.equal(r.stdout, out(['a', 'b']));
+  assert.match(r.stderr, /^dtrace: error on enabled probe ID 3 \(ID \d+: syscall:vmlinux:getppid:entry\): invalid address \(0x0\) in action #1\n$/);
+});
+
 const lltostr: Case[] = [
   ['lltostr(0)', '0'],
   ['lltostr(-1)', '-1'],
