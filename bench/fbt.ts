@@ -38,14 +38,11 @@ interface AttachTimes {
   attachMs: number;
   /** From SIGINT to exit. */
   detachMs: number;
-  /** From the start of the process to its last attachment. */
-  readyMs: number;
   fds: number;
 }
 
 /** Starts a tracer, times its attaching by watching its fds, then times its exit after SIGINT. */
 async function attachDetach(cmd: string, args: string[], env: Record<string, string> = {}, probes = 0): Promise<AttachTimes> {
-  const started = Date.now();
   const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
@@ -69,7 +66,7 @@ async function attachDetach(cmd: string, args: string[], env: Record<string, str
   const t = Date.now();
   child.kill('SIGINT');
   await exited;
-  return { probes, attachMs: last - first, detachMs: Date.now() - t, readyMs: last - started, fds: count };
+  return { probes, attachMs: last - first, detachMs: Date.now() - t, fds: count };
 }
 
 function build(name: string): string {
@@ -132,33 +129,73 @@ async function addedPerRead(tracers: Tracer[], reps: number, n: number): Promise
 const ms = (x: number) => `${(x / 1000).toFixed(2)} s`;
 
 /**
- * Mass enabling where the kernel has kprobe_multi (a link carries thousands of functions, so counting
- * attachments says little): attach = start-to-attached of the enabling minus that of one function.
+ * A tracer's attach and detach time as it reports them: from its "matched N probes" / "Attaching N
+ * probes" line to its BEGIN output (both print BEGIN once every probe is attached), then from SIGINT to exit.
  */
+async function attachDetachReported(cmd: string, args: string[], env: Record<string, string> = {}): Promise<{ attachMs: number; detachMs: number }> {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let err = '';
+  let out = '';
+  let announced = 0;
+  let ready = 0;
+  child.stderr!.on('data', (d) => {
+    err += d;
+    if (!announced && /matched \d+ probes?|Attaching \d+ probes?/.test(err)) announced = Date.now();
+  });
+  child.stdout!.on('data', (d) => {
+    out += d;
+    if (!announced && /Attaching \d+ probes?/.test(out)) announced = Date.now();
+    if (!ready && out.includes('dtsh-ready')) ready = Date.now();
+  });
+  const exited = new Promise<void>((r) => child.on('exit', () => r()));
+  const deadline = Date.now() + 20 * 60_000;
+  while (!ready) {
+    if (child.exitCode !== null) throw new Error(`${cmd} exited early: ${err.trim().split('\n').pop()}`);
+    if (Date.now() > deadline) throw new Error(`${cmd} did not attach`);
+    await sleep(20);
+  }
+  await sleep(1000);
+  const t = Date.now();
+  child.kill('SIGINT');
+  await exited;
+  return { attachMs: ready - (announced || ready), detachMs: Date.now() - t };
+}
+
+/** Mass enabling where the kernel has kprobe_multi: dtsh's fbt::: and fbt::vfs_*: next to bpftrace's kprobe:* and kprobe:vfs_*. */
 export async function massRows(): Promise<[string, string][]> {
-  const rows: [string, string][] = [];
+  const rows = streamed();
   const s = detectFbtSupport();
   rows.push([`fbt attaches on ${release()} with`, `${s.fentry ? 'fentry/fexit, ' : ''}${s.kprobes ? 'kprobes' : 'no kprobes'}, ${s.kprobeMulti ? 'kprobe_multi' : 'no kprobe_multi'}`]);
   if (!s.kprobeMulti) return rows;
   const table = new ProbeTable();
-  const one = await attachDetach(process.execPath, [DTRACE, '-q', '-n', 'fbt::vfs_read:entry { @ = count(); }'], { DTSH_FBT: 'multi' });
+  const ready = 'BEGIN { printf("dtsh-ready\\n"); }';
   for (const desc of ['fbt::vfs_*:', 'fbt:::']) {
     const n = table.match(desc).length;
-    const d = await attachDetach(process.execPath, [DTRACE, '-q', '-n', `${desc} { @ = count(); }`]);
-    rows.push([`dtsh ${desc} (${n} probes, kprobe_multi): attach / detach`, `${ms(d.readyMs - one.readyMs)} / ${ms(d.detachMs)}`]);
+    const d = await attachDetachReported(process.execPath, [DTRACE, '-n', `${desc} { @ = count(); } ${ready}`]);
+    rows.push([`dtsh ${desc} (${n} probes, kprobe_multi): attach / detach`, `${ms(d.attachMs)} / ${ms(d.detachMs)}`]);
   }
   const bt = bpftrace();
   if (bt) {
-    const btOne = await attachDetach(bt, ['-e', 'kprobe:vfs_read { @ = count(); }']);
     for (const p of ['kprobe:vfs_*', 'kprobe:*']) {
       try {
-        const b = await attachDetach(bt, ['-e', `${p} { @ = count(); }`], { BPFTRACE_MAX_PROBES: '1000000' });
-        rows.push([`bpftrace ${p} (${b.fds} perf events/links): attach / detach`, `${ms(b.readyMs - btOne.readyMs)} / ${ms(b.detachMs)}`]);
+        const b = await attachDetachReported(bt, ['-e', `${p} { @ = count(); } ${ready}`], { BPFTRACE_MAX_PROBES: '1000000' });
+        rows.push([`bpftrace ${p}: attach / detach`, `${ms(b.attachMs)} / ${ms(b.detachMs)}`]);
       } catch (e) {
         rows.push([`bpftrace ${p}`, `failed: ${(e as Error).message}`]);
       }
     }
   }
+  return rows;
+}
+
+/** Rows that are also printed as they come (a run that times out still shows what it measured). */
+function streamed(): [string, string][] {
+  const rows: [string, string][] = [];
+  const push = rows.push.bind(rows);
+  rows.push = (...r: [string, string][]) => {
+    for (const [k, v] of r) console.log(`${k}\t${v}`);
+    return push(...r);
+  };
   return rows;
 }
 
@@ -233,7 +270,7 @@ export function fbtRowsInVm(): [string, string][] {
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve('dist/bench/fbt.js')) {
   (process.env.DTSH_BENCH_FBT === 'mass' ? massRows() : fbtRows()).then((rows) => {
-    for (const [k, v] of rows) console.log(`${k}\t${v}`);
+    if (process.env.DTSH_BENCH_FBT !== 'mass') for (const [k, v] of rows) console.log(`${k}\t${v}`);
   }, (e) => {
     console.error(e);
     process.exit(1);

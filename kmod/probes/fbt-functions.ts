@@ -97,6 +97,7 @@ function load(): Traceable {
 /** Forgets what was read (tests; after modules come and go). */
 export function clearTraceableCache(): void {
   cached = undefined;
+  addressMemo.clear();
   traceableCache.clear();
   signatures.clear();
 }
@@ -167,8 +168,11 @@ export function fbtSignature(module: string, func: string): FbtSignature | undef
   return sig ?? undefined;
 }
 
-/** Parses `ADDR NAME` / `ADDR NAME\t[module]` lines (kallsyms without the type, or ftrace's addrs file). */
-function eachSymbol(text: string, hasType: boolean, fn: (key: string, addr: bigint) => void): void {
+/**
+ * Calls `fn` for the lines `ADDR NAME` / `ADDR NAME\t[module]` (kallsyms without the type, or ftrace's
+ * addrs file) whose NAME is in `names`: the name is checked before anything else is made of the line.
+ */
+function eachSymbol(text: string, hasType: boolean, names: ReadonlySet<string>, fn: (key: string, addr: bigint) => void): void {
   eachLine(text, (line) => {
     const s1 = line.indexOf(' ');
     if (s1 < 0) return;
@@ -181,6 +185,7 @@ function eachSymbol(text: string, hasType: boolean, fn: (key: string, addr: bigi
     let sep = line.indexOf('\t', from);
     if (sep < 0) sep = line.indexOf(' ', from);
     const name = sep < 0 ? line.slice(from) : line.slice(from, sep);
+    if (!names.has(name)) return;
     const mod = sep < 0 ? 'vmlinux' : line.slice(sep + 1).trim().replace(/^\[|\]$/g, '');
     fn(`${mod}:${name}`, BigInt('0x' + line.slice(0, s1)));
   });
@@ -188,6 +193,9 @@ function eachSymbol(text: string, hasType: boolean, fn: (key: string, addr: bigi
 
 /** How far past a function's symbol its ftrace call site may lie (an endbr64 comes first under IBT). */
 const FTRACE_SITE_MAX = 16n;
+
+/** Addresses found so far, by `module:func` and the files read (an fbt::: enabling asks twice: entry, return). */
+const addressMemo = new Map<string, bigint[]>();
 
 /**
  * Addresses of the kernel functions named `name` in `module` (every copy of a static name), from
@@ -198,18 +206,29 @@ const FTRACE_SITE_MAX = 16n;
 export function functionAddresses(
   wanted: { module: string; func: string }[], path = '/proc/kallsyms', ftraceAddrs = ftraceAddrsPath(),
 ): Map<string, bigint[]> {
-  const want = new Set(wanted.map((w) => `${w.module}:${w.func}`));
+  const memo = (key: string) => `${path}|${ftraceAddrs ?? ''}|${key}`;
   const out = new Map<string, bigint[]>();
+  const missing = new Set<string>();
+  for (const w of wanted) {
+    const key = `${w.module}:${w.func}`;
+    const have = addressMemo.get(memo(key));
+    if (have) {
+      if (have.length) out.set(key, have);
+    } else missing.add(key);
+  }
+  if (!missing.size) return out;
+  const names = new Set([...missing].map((k) => k.slice(k.indexOf(':') + 1)));
+  const found = new Map<string, bigint[]>();
   let text: string;
   try {
     text = readFileSync(path, 'latin1');
   } catch {
     return out;
   }
-  eachSymbol(text, true, (key, addr) => {
-    if (!want.has(key) || addr === 0n) return;
-    let l = out.get(key);
-    if (!l) out.set(key, (l = []));
+  eachSymbol(text, true, names, (key, addr) => {
+    if (!missing.has(key) || addr === 0n) return;
+    let l = found.get(key);
+    if (!l) found.set(key, (l = []));
     l.push(addr);
   });
   let sites: string | undefined;
@@ -218,17 +237,23 @@ export function functionAddresses(
   } catch {
     sites = undefined;
   }
-  if (sites === undefined) return out;
-  const traced = new Map<string, bigint[]>();
-  eachSymbol(sites, false, (key, addr) => {
-    if (!want.has(key)) return;
-    let l = traced.get(key);
-    if (!l) traced.set(key, (l = []));
-    l.push(addr);
-  });
-  for (const [key, addrs] of out) {
-    const ips = traced.get(key) ?? [];
-    out.set(key, addrs.filter((a) => ips.some((ip) => ip >= a && ip - a <= FTRACE_SITE_MAX)));
+  if (sites !== undefined) {
+    const traced = new Map<string, bigint[]>();
+    eachSymbol(sites, false, names, (key, addr) => {
+      if (!missing.has(key)) return;
+      let l = traced.get(key);
+      if (!l) traced.set(key, (l = []));
+      l.push(addr);
+    });
+    for (const [key, addrs] of found) {
+      const ips = traced.get(key) ?? [];
+      found.set(key, addrs.filter((a) => ips.some((ip) => ip >= a && ip - a <= FTRACE_SITE_MAX)));
+    }
+  }
+  for (const key of missing) {
+    const addrs = found.get(key) ?? [];
+    addressMemo.set(memo(key), addrs);
+    if (addrs.length) out.set(key, addrs);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 // bpf(2): map and program commands, each filling `union bpf_attr` by hand.
-import { SYS_bpf, sysBpf, errno, addressOf, close } from './ffi.js';
+import { SYS_bpf, sysBpf, errno, errnoNames, addressOf, close } from './ffi.js';
 import { SysError } from './errno.js';
 
 export const BPF_MAP_CREATE = 0;
@@ -161,6 +161,8 @@ export class VerifierError extends SysError {
   }
 }
 
+const EAGAIN = errnoNames.EAGAIN;
+
 /** BPF_PROG_LOAD; throws VerifierError on failure (with the log if `logSize` was given). */
 export function progLoad(spec: ProgSpec): number {
   const a = Buffer.alloc(144);
@@ -178,7 +180,10 @@ export function progLoad(spec: ProgSpec): number {
   putName(a, 48, spec.name);
   a.writeUInt32LE(spec.expectedAttachType ?? 0, 68);
   a.writeUInt32LE(spec.attachBtfId ?? 0, 108);
-  const r = sysBpf(SYS_bpf, BPF_PROG_LOAD, a, a.length);
+  // The verifier gives up with EAGAIN when a signal is pending (a child exiting, a resize, a profiler's
+  // tick): try again, as libbpf does.
+  let r = sysBpf(SYS_bpf, BPF_PROG_LOAD, a, a.length);
+  for (let tries = 1; r < 0 && errno() === EAGAIN && tries < 5; tries++) r = sysBpf(SYS_bpf, BPF_PROG_LOAD, a, a.length);
   if (r < 0) {
     const e = errno();
     const text = log ? log.toString('latin1', 0, Math.max(0, log.indexOf(0))) : '';

@@ -64,7 +64,7 @@ export class JsonOutput {
   private controlOnly: boolean[] = [];
   private speculations = new Map<number, Item[]>();
   /** Each clause (by index in the whole program): its descriptions, probe count and EPIDs. */
-  private clauses = new Map<number, { description: string; probes: number; epids: number[] }>();
+  private clauses = new Map<number, { description: string; probes: number; epids: Set<number> }>();
   private doc = { records: [] as Item[], events: [] as Item[] };
 
   constructor(private host: JsonHost, private opts: PrinterOptions, private format: () => OFormat) {}
@@ -78,10 +78,10 @@ export class JsonOutput {
       const c = compiled.clauses[ep.clause];
       const known = this.clauses.get(ep.clause);
       if (known) {
-        if (!known.epids.includes(ep.epid)) known.epids.push(ep.epid);
+        known.epids.add(ep.epid);
       } else if (c) {
         this.clauses.set(ep.clause, {
-          description: c.probes.map((p) => p.text).join(', '), probes: compiled.clauseProbes[ep.clause]?.length ?? 0, epids: [ep.epid],
+          description: c.probes.map((p) => p.text).join(', '), probes: compiled.clauseProbes[ep.clause]?.length ?? 0, epids: new Set([ep.epid]),
         });
       }
     }
@@ -225,7 +225,7 @@ export class JsonOutput {
     const counted = this.host.session.mapFds.has(MapName.firings);
     return [...this.clauses].sort((a, b) => a[0] - b[0]).map(([i, c]) => {
       const p: QueryProbe = { id: i + 1, description: c.description, probes: c.probes };
-      if (counted) p.firings = jsonInt(this.host.firings(c.epids));
+      if (counted) p.firings = jsonInt(this.host.firings([...c.epids]));
       return p;
     });
   }
