@@ -1,7 +1,8 @@
-// fbt figures, measured inside the VM (a stock distro kernel; this host cannot attach fbt): attach and
-// detach time of fbt::vfs_*: and fbt::: next to bpftrace's kprobe:vfs_* and kfunc:vfs_*, and the added
-// cost per vfs_read of a count() through fentry and through a kprobe, dtsh next to bpftrace.
-// `npm run bench fbt` runs this file in the VM (bench/run.ts); `node dist/bench/fbt.js` runs it here.
+// fbt figures, measured inside the VM (Debian's kernels; this host cannot attach fbt). On 6.1: attach and
+// detach time of fbt::vfs_*: next to bpftrace's kprobe:vfs_* and kfunc:vfs_*, and the added cost per
+// vfs_read of a count() through fentry and through a kprobe, dtsh next to bpftrace. On 6.12 (kprobe_multi,
+// DTSH_BENCH_FBT=mass): fbt::: and fbt:::entry next to bpftrace's kprobe:* and kprobe:*,kretprobe:*.
+// `npm run bench fbt` runs this file in the VM on both (bench/run.ts); `node dist/bench/fbt.js` runs it here.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -169,14 +170,14 @@ export async function massRows(): Promise<[string, string][]> {
   if (!s.kprobeMulti) return rows;
   const table = new ProbeTable();
   const ready = 'BEGIN { printf("dtsh-ready\\n"); }';
-  for (const desc of ['fbt::vfs_*:', 'fbt:::']) {
+  for (const desc of ['fbt::vfs_*:', 'fbt:::entry', 'fbt:::']) {
     const n = table.match(desc).length;
     const d = await attachDetachReported(process.execPath, [DTRACE, '-n', `${desc} { @ = count(); } ${ready}`]);
     rows.push([`dtsh ${desc} (${n} probes, kprobe_multi): attach / detach`, `${ms(d.attachMs)} / ${ms(d.detachMs)}`]);
   }
   const bt = bpftrace();
   if (bt) {
-    for (const p of ['kprobe:vfs_*', 'kprobe:*']) {
+    for (const p of ['kprobe:vfs_*', 'kprobe:*', 'kprobe:*,kretprobe:*']) {
       try {
         const b = await attachDetachReported(bt, ['-e', `${p} { @ = count(); } ${ready}`], { BPFTRACE_MAX_PROBES: '1000000' });
         rows.push([`bpftrace ${p}: attach / detach`, `${ms(b.attachMs)} / ${ms(b.detachMs)}`]);

@@ -6,7 +6,7 @@ import {
 } from '../sys/bpf.js';
 import { SysError } from '../sys/errno.js';
 import { cString, perfEnable, perfEventOpen, perfSetBpf } from '../sys/perf.js';
-import { ambiguous, functionAddresses } from './fbt-functions.js';
+import { ambiguous, ftraceSites, functionAddresses } from './fbt-functions.js';
 import { detectFbtSupport } from './fbt-support.js';
 import { probeName, type AttachPoint, type Probe } from './probe.js';
 
@@ -47,11 +47,16 @@ interface Target {
   addr?: bigint;
 }
 
-function targets(probes: Probe[]): Target[][] {
+/**
+ * For kprobes: module functions as MODULE:FUNC. For kprobe_multi (`multi`): plain names (the kernel looks
+ * modules up too), and ambiguous names by their ftrace call sites, which need no /proc/kallsyms.
+ */
+function targets(probes: Probe[], multi = false): Target[][] {
   const amb = probes.map((p) => ambiguous(p.module, p.func));
-  const addrs = amb.some(Boolean) ? functionAddresses(probes.filter((_, i) => amb[i]).map((p) => ({ module: p.module, func: p.func }))) : new Map();
+  const lookup = multi ? ftraceSites : functionAddresses;
+  const addrs = amb.some(Boolean) ? lookup(probes.filter((_, i) => amb[i]).map((p) => ({ module: p.module, func: p.func }))) : new Map();
   return probes.map((p, i) => {
-    if (!amb[i]) return [{ name: p.module === 'vmlinux' ? p.func : `${p.module}:${p.func}` }];
+    if (!amb[i]) return [{ name: p.module === 'vmlinux' || multi ? p.func : `${p.module}:${p.func}` }];
     const list = addrs.get(`${p.module}:${p.func}`) as bigint[] | undefined;
     return list?.length ? list.map((addr) => ({ addr })) : [{ name: p.func }];
   });
@@ -149,28 +154,14 @@ function attachMulti(probe: Probe, progFd: number): () => void {
   const symCookies: bigint[] = [];
   const addrs: bigint[] = [];
   const addrCookies: bigint[] = [];
-  const all = targets(probes);
-  // kprobe_multi resolves plain names only: module functions go by address, all looked up in one pass
-  const byName = all.flat().filter((t) => t.name?.includes(':')).map((t) => {
-    const [module, func] = t.name!.split(':');
-    return { module, func };
-  });
-  const modAddrs = byName.length ? functionAddresses(byName) : new Map<string, bigint[]>();
-  all.forEach((ts, k) => {
+  targets(probes, true).forEach((ts, k) => {
     for (const t of ts) {
-      if (t.name !== undefined && !t.name.includes(':')) {
-        syms.push(t.name);
-        symCookies.push(BigInt(k));
-      } else if (t.addr !== undefined) {
+      if (t.addr !== undefined) {
         addrs.push(t.addr);
         addrCookies.push(BigInt(k));
       } else {
-        const found = modAddrs.get(t.name!) ?? [];
-        if (!found.length) fail(probes[k], 'kprobe_multi', new Error('its address is not in /proc/kallsyms'));
-        for (const x of found) {
-          addrs.push(x);
-          addrCookies.push(BigInt(k));
-        }
+        syms.push(t.name!);
+        symCookies.push(BigInt(k));
       }
     }
   });

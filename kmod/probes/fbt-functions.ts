@@ -206,53 +206,77 @@ const addressMemo = new Map<string, bigint[]>();
 export function functionAddresses(
   wanted: { module: string; func: string }[], path = '/proc/kallsyms', ftraceAddrs = ftraceAddrsPath(),
 ): Map<string, bigint[]> {
-  const memo = (key: string) => `${path}|${ftraceAddrs ?? ''}|${key}`;
+  return memoized(wanted, `${path}|${ftraceAddrs ?? ''}`, (missing, names) => {
+    const found = new Map<string, bigint[]>();
+    const text = readOr(path);
+    if (text === undefined) return found;
+    eachSymbol(text, true, names, (key, addr) => {
+      if (!missing.has(key) || addr === 0n) return;
+      let l = found.get(key);
+      if (!l) found.set(key, (l = []));
+      l.push(addr);
+    });
+    const sites = ftraceAddrs ? readOr(ftraceAddrs) : undefined;
+    if (sites !== undefined) {
+      const traced = collect(sites, missing, names);
+      for (const [key, addrs] of found) {
+        const ips = traced.get(key) ?? [];
+        found.set(key, addrs.filter((a) => ips.some((ip) => ip >= a && ip - a <= FTRACE_SITE_MAX)));
+      }
+    }
+    return found;
+  });
+}
+
+/**
+ * Where ftrace calls out of each copy of the functions named (available_filter_functions_addrs, Linux
+ * 6.5+): what kprobe_multi takes, without reading /proc/kallsyms; from kallsyms where the file is missing.
+ */
+export function ftraceSites(wanted: { module: string; func: string }[], ftraceAddrs = ftraceAddrsPath()): Map<string, bigint[]> {
+  const sites = ftraceAddrs ? readOr(ftraceAddrs) : undefined;
+  if (sites === undefined) return functionAddresses(wanted);
+  return memoized(wanted, `sites|${ftraceAddrs}`, (missing, names) => collect(sites, missing, names));
+}
+
+function readOr(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'latin1');
+  } catch {
+    return undefined;
+  }
+}
+
+/** `module:func` → addresses of the `ADDR NAME [module]` lines of `text` for the keys in `missing`. */
+function collect(text: string, missing: ReadonlySet<string>, names: ReadonlySet<string>): Map<string, bigint[]> {
+  const out = new Map<string, bigint[]>();
+  eachSymbol(text, false, names, (key, addr) => {
+    if (!missing.has(key)) return;
+    let l = out.get(key);
+    if (!l) out.set(key, (l = []));
+    l.push(addr);
+  });
+  return out;
+}
+
+/** Looks up only the keys not found before under `source` (memoized per process; empty results too). */
+function memoized(
+  wanted: { module: string; func: string }[], source: string,
+  find: (missing: Set<string>, names: Set<string>) => Map<string, bigint[]>,
+): Map<string, bigint[]> {
   const out = new Map<string, bigint[]>();
   const missing = new Set<string>();
   for (const w of wanted) {
     const key = `${w.module}:${w.func}`;
-    const have = addressMemo.get(memo(key));
+    const have = addressMemo.get(`${source}|${key}`);
     if (have) {
       if (have.length) out.set(key, have);
     } else missing.add(key);
   }
   if (!missing.size) return out;
-  const names = new Set([...missing].map((k) => k.slice(k.indexOf(':') + 1)));
-  const found = new Map<string, bigint[]>();
-  let text: string;
-  try {
-    text = readFileSync(path, 'latin1');
-  } catch {
-    return out;
-  }
-  eachSymbol(text, true, names, (key, addr) => {
-    if (!missing.has(key) || addr === 0n) return;
-    let l = found.get(key);
-    if (!l) found.set(key, (l = []));
-    l.push(addr);
-  });
-  let sites: string | undefined;
-  try {
-    sites = ftraceAddrs ? readFileSync(ftraceAddrs, 'latin1') : undefined;
-  } catch {
-    sites = undefined;
-  }
-  if (sites !== undefined) {
-    const traced = new Map<string, bigint[]>();
-    eachSymbol(sites, false, names, (key, addr) => {
-      if (!missing.has(key)) return;
-      let l = traced.get(key);
-      if (!l) traced.set(key, (l = []));
-      l.push(addr);
-    });
-    for (const [key, addrs] of found) {
-      const ips = traced.get(key) ?? [];
-      found.set(key, addrs.filter((a) => ips.some((ip) => ip >= a && ip - a <= FTRACE_SITE_MAX)));
-    }
-  }
+  const found = find(missing, new Set([...missing].map((k) => k.slice(k.indexOf(':') + 1))));
   for (const key of missing) {
     const addrs = found.get(key) ?? [];
-    addressMemo.set(memo(key), addrs);
+    addressMemo.set(`${source}|${key}`, addrs);
     if (addrs.length) out.set(key, addrs);
   }
   return out;

@@ -238,9 +238,15 @@ export function linkCreateTracing(progFd: number, attachType: number): number {
 /** BPF_LINK_CREATE with kprobe_multi: one program on many kernel functions by name. */
 export function linkCreateKprobeMulti(progFd: number, symbols: string[], retprobe: boolean, cookies?: bigint[]): number {
   const a = Buffer.alloc(64);
-  const strs = symbols.map((s) => Buffer.from(s + '\0', 'latin1'));
+  // every name in one buffer, NUL-terminated, and a pointer to each
+  const strs = Buffer.from(symbols.join('\0') + '\0', 'latin1');
+  const base = addressOf(strs);
   const ptrs = Buffer.alloc(8 * symbols.length);
-  strs.forEach((b, i) => ptrs.writeBigUInt64LE(addressOf(b), 8 * i));
+  let off = 0;
+  symbols.forEach((s, i) => {
+    ptrs.writeBigUInt64LE(base + BigInt(off), 8 * i);
+    off += s.length + 1;
+  });
   const ck = cookies ? Buffer.alloc(8 * cookies.length) : null;
   cookies?.forEach((c, i) => ck!.writeBigUInt64LE(c, 8 * i));
   a.writeUInt32LE(progFd, 0);
@@ -249,7 +255,10 @@ export function linkCreateKprobeMulti(progFd: number, symbols: string[], retprob
   a.writeUInt32LE(symbols.length, 20);
   a.writeBigUInt64LE(addressOf(ptrs), 24);
   if (ck) a.writeBigUInt64LE(addressOf(ck), 40);
-  return call(BPF_LINK_CREATE, a, 'attaching kprobe_multi');
+  const fd = call(BPF_LINK_CREATE, a, 'attaching kprobe_multi');
+  // the names and pointers stay reachable until the kernel has read them
+  void [strs, ptrs, ck];
+  return fd;
 }
 
 /**

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FENTRY_MAX_GROUP, chooseFbtVia, type FbtSupport } from '../../../kmod/probes/fbt-support.js';
 import { arrangeProbes, expandGroup, MaxProbesError } from '../../../kmod/codegen/fbt-arrange.js';
-import { DENY, denied, functionAddresses, parseBlacklist, parseFilterFunctions } from '../../../kmod/probes/fbt-functions.js';
+import { DENY, denied, ftraceSites, functionAddresses, parseBlacklist, parseFilterFunctions } from '../../../kmod/probes/fbt-functions.js';
 import { FBT_TMP_SLOT } from '../../../kmod/codegen/fbt-context.js';
 import { Slot } from '../../../kmod/codegen/gen.js';
 import { probeContext } from '../../../kmod/codegen/context.js';
@@ -166,6 +166,10 @@ test('available_filter_functions, the kprobe blacklist and kallsyms are parsed a
   const traced = functionAddresses(wanted, ks, sites);
   assert.deepEqual(traced.get('vmlinux:cmask_show'), [0xffffffff81200020n]);
   assert.deepEqual(traced.get('xfs:xfs_iread'), [0xffffffffc0001000n]);
+  // what kprobe_multi takes: the call sites themselves, from ftrace's file alone
+  const at = ftraceSites(wanted, sites);
+  assert.deepEqual(at.get('vmlinux:cmask_show'), [0xffffffff81200024n]);
+  assert.deepEqual(at.get('xfs:xfs_iread'), [0xffffffffc0001004n]);
 });
 
 test('fbt-context uses gen.ts\'s scratch stack slot', () => {
