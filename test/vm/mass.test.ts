@@ -29,11 +29,13 @@ test('fbt::: through kprobe_multi while a workload runs: exact counts, then deta
   const listed = run(['-l', '-P', 'fbt']).stdout.trimEnd().split('\n').length - 1;
   const program = [
     'fbt::: { @c[probename] = count(); }',
-    'fbt::vfs_read:entry /pid == $target && arg2 == 777/ { @n = count(); }',
-    'fbt::vfs_read:return /pid == $target && arg1 == 777/ { @r = count(); }',
+    'fbt::vfs_read:entry /execname == "trigger" && arg2 == 777/ { @n = count(); }',
+    'fbt::vfs_read:return /execname == "trigger" && arg1 == 777/ { @r = count(); }',
   ].join('\n');
+  // a few seconds of tracing everything: the reads counted exactly, then a pause, then a few processes
+  const work = `${trigger()} read ${N} 777; sleep 2; ls / >/dev/null; cat /proc/loadavg >/dev/null`;
   const t0 = Date.now();
-  const r = run(['-n', program, '-c', `${trigger()} read ${N} 777`], {}, 240000);
+  const r = run(['-n', program, '-c', `/bin/sh -c '${work}'`], {}, 240000);
   const ms = Date.now() - t0;
   assert.equal(r.status, 0, r.stderr);
   const matched = /^dtrace: description 'fbt::: ' matched (\d+) probes\n/.exec(r.stderr);
