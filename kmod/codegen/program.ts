@@ -56,6 +56,9 @@ export function generateProgram(
   return { program: { probe, items, progType: ctx.progType, name, epids: clauses.map((c) => c.epid), ...load }, epids };
 }
 
+/** The first bytes of per-CPU scratch: the busy word (a firing on this CPU is using scratch). */
+const SCRATCH_BUSY_BYTES = 8;
+
 /** One BPF function: the program itself (prefix '') or the ERROR subprogram (its labels prefixed). */
 function generateFunction(
   probe: Probe, clauses: ClauseOnProbe[], sema: Sema, layout: Layout, aggs: Map<string, AggPlan>, vars: Map<string, VarPlan>,
@@ -68,8 +71,9 @@ function generateFunction(
   const body = g.e;
   const epids: EnabledProbe[] = [];
 
-  // this-> variables: ints on the stack (zeroed in the prologue), strings in scratch before the temporaries.
-  let thisScratch = 0;
+  // this-> variables: ints on the stack (zeroed in the prologue), strings in scratch before the temporaries
+  // (after the busy word: see the prologue).
+  let thisScratch = SCRATCH_BUSY_BYTES;
   const thisInts: number[] = [];
   for (const v of sema.vars.values()) {
     if (v.scope !== 'this') continue;
@@ -134,18 +138,28 @@ function generateFunction(
     body.resetValues();
   }
 
+  // Early exits of the prologue go to `bail`; the clauses end at `out`, which first marks scratch free.
+  const bail = `${prefix}bail`;
+  const usesScratch = g.usesScratch || g.thisStrings.size > 0;
+  // Per-CPU scratch is one buffer: a program that fires inside another on the same CPU (a kprobe inside
+  // an fentry program, which the kernel's bpf_prog_active does not cover; a raw tracepoint inside either)
+  // would overwrite the keys and records being built there. As DTrace does with probes in probe context,
+  // such a firing is skipped: the busy word at scratch[0] says a firing on this CPU is using it. (The
+  // ERROR subprogram runs inside its program's firing and leaves the word alone.)
+  const guarded = usesScratch && prefix === '';
   const prologue = new Emitter(0);
   prologue.emit(stx(8, R10, Slot.ctx, R1), st(8, R10, Slot.zeroKey, 0));
   // BEGIN, END and ERROR run outside the active state (before it, after it, or while draining).
   if (probe.attach.kind !== 'dtrace') {
-    prologue.emit(ldMapValue(R1, MapName.state, 0), ldx(4, R1, R1, 0), jmp('jne', R1, State.ACTIVE, out));
+    prologue.emit(ldMapValue(R1, MapName.state, 0), ldx(4, R1, R1, 0), jmp('jne', R1, State.ACTIVE, bail));
   }
   // Firings of the attach point that are not this probe's (proc:::exit of a thread that is not the last).
-  ctx.guard?.(prologue, out);
+  ctx.guard?.(prologue, bail);
   saveCookie(g, prologue);
-  if (g.usesScratch || g.thisStrings.size) {
+  if (usesScratch) {
     prologue.emit(ldMap(R1, MapName.scratch), mov64(R2, R10), add64(R2, Slot.zeroKey), call(Helper.map_lookup_elem));
-    prologue.emit(jmp('jeq', R0, 0, out), stx(8, R10, Slot.scratch, R0));
+    prologue.emit(jmp('jeq', R0, 0, bail), stx(8, R10, Slot.scratch, R0));
+    if (guarded) prologue.emit(ldx(8, R1, R0, 0), jmp('jne', R1, 0, bail), st(8, R0, 0, 1));
   }
   if (g.usesStrtok) {
     // strtok's saved position lasts one firing (DTrace keeps it in the firing's machine state)
@@ -156,7 +170,9 @@ function generateFunction(
   }
   for (const slot of thisInts) prologue.emit(st(8, R10, slot, 0));
   const items: Item[] = [...prologue.items, ...body.items];
-  items.push({ kind: 'label', name: out }, mov64(R0, 0), exit());
+  items.push({ kind: 'label', name: out });
+  if (guarded) items.push(ldx(8, R1, R10, Slot.scratch), st(8, R1, 0, 0));
+  items.push({ kind: 'label', name: bail }, mov64(R0, 0), exit());
   return { items, epids, faults, ctx };
 }
 
