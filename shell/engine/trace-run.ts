@@ -218,13 +218,13 @@ export class TraceRun implements PrinterHost {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     try {
+      // Probes stop counting before they detach: taking thousands of them off patches kernel text, and
+      // the functions doing it would otherwise fire the probes still attached (DTrace's DRAINING state).
+      this.session.setState(State.DRAINING);
       this.session.detachAll();
       this.drain();
-      const exitedEarly = this.exitStatus !== undefined;
-      this.session.setState(State.DRAINING);
       this.session.runSpecial('END');
       this.drain();
-      void exitedEarly;
       this.reportDrops();
       const left = this.snapshotAll().filter((a) => !this.printed.has(a.name));
       if (oformatOf(this.opts) === 'text') this.out('\n' + formatAggregations(left, this.aggOptions()));
