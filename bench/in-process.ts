@@ -6,16 +6,12 @@ import { join, resolve } from 'node:path';
 import { parseProgram } from '../d/parser.js';
 import { ProbeTable } from '../kmod/probes/table.js';
 import { compile } from '../kmod/codegen/compile.js';
-import { possibleCpus } from '../kmod/session.js';
 import { TraceRun } from '../shell/engine/trace-run.js';
-import { defaultOptions, ringBytes } from '../shell/engine/options.js';
+import { compileOptionsOf, defaultOptions } from '../shell/engine/options.js';
 import { formatAggregations } from '../shell/format/aggregation.js';
 import { median } from './tools.js';
 
-const compileOpts = (o = defaultOptions()) => ({
-  strsize: o.strsize, bufsize: ringBytes(o.bufsize, possibleCpus()), dynvarMax: o.dynvarsize, aggMax: o.aggsize,
-  macros: { pid: process.pid } as Record<string, string | number | undefined>,
-});
+const compileOpts = (o = defaultOptions()) => compileOptionsOf(o, { pid: process.pid });
 
 /** Milliseconds to parse, check and generate a 50-clause script (median of 9, after a warm-up). */
 export function compile50(): number {

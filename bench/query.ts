@@ -9,9 +9,8 @@ import { join, resolve } from 'node:path';
 import { parseProgram } from '../d/parser.js';
 import { ProbeTable } from '../kmod/probes/table.js';
 import { compile } from '../kmod/codegen/compile.js';
-import { possibleCpus } from '../kmod/session.js';
 import { TraceRun } from '../shell/engine/trace-run.js';
-import { defaultOptions, ringBytes } from '../shell/engine/options.js';
+import { compileOptionsOf, defaultOptions } from '../shell/engine/options.js';
 import { forgetEntries, queryAggregations } from '../shell/query/snapshot.js';
 import { sessionModel, type SessionModel } from '../shell/query/model.js';
 import { compileQuery } from '../shell/query/evaluate.js';
@@ -42,10 +41,7 @@ export async function queryLatency(keys = 100000, runs = 7): Promise<QueryFigure
   const opts = defaultOptions();
   opts.quiet = true;
   const src = `syscall::close:entry /execname == "closes"/ { @counts[arg0] = count(); }`;
-  const compiled = compile(parseProgram(src), new ProbeTable(), {
-    strsize: opts.strsize, bufsize: ringBytes(opts.bufsize, possibleCpus()), dynvarMax: opts.dynvarsize, aggMax: opts.aggsize,
-    macros: { pid: process.pid },
-  });
+  const compiled = compile(parseProgram(src), new ProbeTable(), compileOptionsOf(opts, { pid: process.pid }));
   const run = new TraceRun(compiled, opts, { out: () => {}, err: () => {} });
   run.start();
   try {

@@ -5,9 +5,9 @@ import { DError } from '../../d/errors.js';
 import type { Program } from '../../d/ast.js';
 import type { ProbeTable } from '../../kmod/probes/table.js';
 import { compile, NoProbesError } from '../../kmod/codegen/compile.js';
-import { possibleCpus, LoadError } from '../../kmod/session.js';
+import { LoadError } from '../../kmod/session.js';
 import { matchedMessage } from '../format/trace.js';
-import { setOption, OptionError, ringBytes, maxprobesOf, type DOptions } from '../engine/options.js';
+import { setOption, OptionError, compileOptionsOf, type DOptions } from '../engine/options.js';
 import { TraceRun } from '../engine/trace-run.js';
 import type { CliArgs } from './args.js';
 import { specToSource, shiftOffsets, SpecError, type Source } from './programs.js';
@@ -68,10 +68,7 @@ export async function trace(args: CliArgs, opts: DOptions, table: ProbeTable, io
   const owner: Source[] = parsed.flatMap((p) => p.program.items.filter((i) => i.kind === 'clause').map(() => p.source));
   let compiled;
   try {
-    compiled = compile(whole, table, {
-      strsize: opts.strsize, bufsize: ringBytes(opts.bufsize, possibleCpus()), dynvarMax: opts.dynvarsize,
-      aggMax: opts.aggsize, macros, maxprobes: maxprobesOf(opts),
-    });
+    compiled = compile(whole, table, compileOptionsOf(opts, macros));
   } catch (e) {
     child?.child.kill('SIGKILL');
     if (e instanceof DError) throw new Fatal(compileError(e, parsed));

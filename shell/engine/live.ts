@@ -5,10 +5,10 @@ import { parseProgram } from '../../d/parser.js';
 import { DError } from '../../d/errors.js';
 import type { ProbeTable } from '../../kmod/probes/table.js';
 import { compile, NoProbesError } from '../../kmod/codegen/compile.js';
-import { possibleCpus, type Unit } from '../../kmod/session.js';
+import type { Unit } from '../../kmod/session.js';
 import type { Aggregation } from '../../kmod/consumer/aggregation.js';
 import { formatAggregations, formatPrinta } from '../format/aggregation.js';
-import { defaultOptions, maxprobesOf, ringBytes, setOption, type DOptions } from './options.js';
+import { compileOptionsOf, defaultOptions, setOption, type DOptions } from './options.js';
 import { TraceRun, type Output } from './trace-run.js';
 import { aggregationLines, oformatOf } from './json-output.js';
 
@@ -58,9 +58,8 @@ export class LiveSession {
     const first = this.clauseCount;
     const whole: Program = { kind: 'program', items: [...this.items, ...program.items] };
     const compiled = compile(whole, this.table, {
-      strsize: this.opts.strsize, bufsize: ringBytes(this.opts.bufsize, possibleCpus()), dynvarMax: this.opts.dynvarsize,
-      aggMax: this.opts.aggsize, macros: { pid: process.pid, ...macros }, only: (i) => i >= first, firstEpid: this.nextEpid,
-      fixed: FIXED, countFirings: true, maxprobes: maxprobesOf(this.opts),
+      ...compileOptionsOf(this.opts, { pid: process.pid, ...macros }), only: (i) => i >= first, firstEpid: this.nextEpid,
+      fixed: FIXED, countFirings: true,
     });
     if (!this.run) this.run = new TraceRun(undefined, this.opts, this.io);
     const unit = this.run.add(compiled);

@@ -1,4 +1,6 @@
 // DTrace's run-time options (-x name=value, #pragma D option): names, defaults and value parsing.
+import type { CompileOptions } from '../../kmod/codegen/compile.js';
+import { possibleCpus } from '../../kmod/session.js';
 
 export interface DOptions {
   quiet: boolean;
@@ -139,4 +141,12 @@ export function ringBytes(bufsize: number, ncpus: number): number {
 export function maxprobesOf(o: DOptions): number | undefined {
   const v = o.raw.get('maxprobes');
   return typeof v === 'string' ? Number(v) : undefined;
+}
+
+/** What compile() takes from the options: sizes (the ring buffer for all CPUs), maxprobes, and the macros. */
+export function compileOptionsOf(o: DOptions, macros: CompileOptions['macros']): CompileOptions {
+  return {
+    strsize: o.strsize, bufsize: ringBytes(o.bufsize, possibleCpus()), dynvarMax: o.dynvarsize, aggMax: o.aggsize,
+    macros, maxprobes: maxprobesOf(o),
+  };
 }

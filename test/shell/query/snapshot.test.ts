@@ -9,9 +9,8 @@ import { triggerPath } from '../../helpers/trigger.js';
 import { parseProgram } from '../../../d/parser.js';
 import { compile } from '../../../kmod/codegen/compile.js';
 import { ProbeTable } from '../../../kmod/probes/table.js';
-import { possibleCpus } from '../../../kmod/session.js';
 import { TraceRun } from '../../../shell/engine/trace-run.js';
-import { defaultOptions, ringBytes } from '../../../shell/engine/options.js';
+import { compileOptionsOf, defaultOptions } from '../../../shell/engine/options.js';
 import { forgetEntries, queryAggregation, queryAggregations } from '../../../shell/query/snapshot.js';
 import { aggregationModel } from '../../../shell/query/model.js';
 
@@ -38,10 +37,7 @@ test('query snapshots of count() and sum() equal the ordinary snapshot', kernelT
     @q[execname] = quantize(arg2);
     @a[pid] = avg(arg2);
   }`;
-  const compiled = compile(parseProgram(src), new ProbeTable(), {
-    strsize: opts.strsize, bufsize: ringBytes(opts.bufsize, possibleCpus()), dynvarMax: opts.dynvarsize, aggMax: opts.aggsize,
-    macros: { pid: process.pid },
-  });
+  const compiled = compile(parseProgram(src), new ProbeTable(), compileOptionsOf(opts, { pid: process.pid }));
   const run = new TraceRun(compiled, opts, { out: () => {}, err: () => {} });
   run.start();
   try {
