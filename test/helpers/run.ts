@@ -1,6 +1,5 @@
 // Runs the built dtrace/dtsh commands as child processes and collects their output.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export const DTRACE = resolve('dist/shell/bin/dtrace.js');
@@ -34,26 +33,7 @@ export function startDtrace(args: string[]): { child: ChildProcess; output: Prom
   return { child, output };
 }
 
-/** BPF program IDs held open by a process (from /proc/PID/fdinfo). */
-export function bpfProgIds(pid: number): number[] {
-  const ids: number[] = [];
-  let fds: string[] = [];
-  try {
-    fds = readdirSync(`/proc/${pid}/fd`);
-  } catch {
-    return ids;
-  }
-  for (const fd of fds) {
-    try {
-      if (!readlinkSync(`/proc/${pid}/fd/${fd}`).includes('bpf-prog')) continue;
-      const m = /prog_id:\s*(\d+)/.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'));
-      if (m) ids.push(Number(m[1]));
-    } catch {
-      // the fd went away
-    }
-  }
-  return ids;
-}
+export { bpfProgIds } from './proc-fds.js';
 
 /** Waits until `pred` holds (polling), or fails after `ms`. */
 export async function waitFor(pred: () => boolean, ms = 10000, what = 'condition'): Promise<void> {
