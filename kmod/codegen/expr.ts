@@ -358,26 +358,14 @@ function condAt(g: Gen, e: Expr, falseLabel: string): void {
       return;
     }
     if (e.op === '^^') {
-      // true when exactly one side is: left as 0/1, then the right side's condition decides
+      // true when exactly one side is: each side's truth as 0/1, then the two compared
       const a = materialize(g, e.left);
-      if (need(g, e.right) > g.e.freeCount) {
-        // the right side needs every register: its truth as 0/1 too, then the two compared
-        const b = evalSpilling(g, a, e.right);
-        const zero = g.e.newLabel('xz');
-        g.e.emit(jmp('jeq', b.reg, 0, zero), mov64(b.reg, 1));
-        g.e.place(zero);
-        g.e.emit(jmp('jeq', a.reg, b.reg, falseLabel));
-        g.free(a, b);
-        return;
-      }
-      const rightFalse = g.e.newLabel('xf');
-      const done = g.e.newLabel('xd');
-      evalCond(g, e.right, rightFalse);
-      g.e.emit(jmp('jne', a.reg, 0, falseLabel), ja(done));
-      g.e.place(rightFalse);
-      g.e.emit(jmp('jeq', a.reg, 0, falseLabel));
-      g.e.place(done);
-      g.free(a);
+      const b = evalSpilling(g, a, e.right);
+      const zero = g.e.newLabel('xz');
+      g.e.emit(jmp('jeq', b.reg, 0, zero), mov64(b.reg, 1));
+      g.e.place(zero);
+      g.e.emit(jmp('jeq', a.reg, b.reg, falseLabel));
+      g.free(a, b);
       return;
     }
     if (compareOps.has(e.op)) {
