@@ -3,7 +3,7 @@
 // A function gets fbt probes when BTF describes it and, where tracefs lets us read it, when ftrace can
 // trace it (available_filter_functions: notrace and inlined functions are absent), kprobes are allowed
 // on it (the kprobe blacklist), and it is not on dtsh's own path (DENY below).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadKernelBtf, loadModuleBtf } from '../btf/kernel.js';
 import type { Btf } from '../btf/reader.js';
@@ -233,9 +233,9 @@ export function functionAddresses(
  * 6.5+): what kprobe_multi takes, without reading /proc/kallsyms; from kallsyms where the file is missing.
  */
 export function ftraceSites(wanted: { module: string; func: string }[], ftraceAddrs = ftraceAddrsPath()): Map<string, bigint[]> {
-  const sites = ftraceAddrs ? readOr(ftraceAddrs) : undefined;
-  if (sites === undefined) return functionAddresses(wanted);
-  return memoized(wanted, `sites|${ftraceAddrs}`, (missing, names) => collect(sites, missing, names));
+  if (!ftraceAddrs || !existsSync(ftraceAddrs)) return functionAddresses(wanted);
+  // the file is read only for names not looked up before (entry and return groups ask for the same)
+  return memoized(wanted, `sites|${ftraceAddrs}`, (missing, names) => collect(readOr(ftraceAddrs) ?? '', missing, names));
 }
 
 function readOr(path: string): string | undefined {
